@@ -1,0 +1,30 @@
+/**
+ * The `nta-watch` command: one sub-command per job. Each sub-command module
+ * exports a `run(args)` that resolves to the process exit status.
+ */
+
+export type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {};
+
+const USAGE = `usage: nta-watch <command> [options]
+
+commands:
+  verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json]
+      verify every signed RRset of a zone file
+
+exit status: 0 ok, 1 a check failed, 2 usage or input error`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`nta-watch: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
