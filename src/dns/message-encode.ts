@@ -99,8 +99,8 @@ export function encodeMessage(m: MessageToEncode): Uint8Array {
 
 /**
  * A query with one question. An OPT RR is added when any of `dnssecOk`,
- * `udpSize` or `nsid` is given (RFC 6891 §7: a requestor that supports EDNS
- * sends OPT in every query).
+ * `udpSize` or `nsid` is given; without it a server sends neither DO-bit
+ * answers (RFC 3225 §3) nor Extended DNS Errors (RFC 8914 §2).
  */
 export function encodeQuery(q: QueryToEncode): Uint8Array {
   const withEdns = q.dnssecOk !== undefined || q.udpSize !== undefined || q.nsid === true;

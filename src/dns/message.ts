@@ -128,7 +128,9 @@ export function decodeMessage(bytes: Uint8Array): DecodeResult {
 const MIN_QUESTION = 5; // root name, QTYPE, QCLASS
 const MIN_RR = 11; // root owner, TYPE, CLASS, TTL, RDLENGTH
 
-function decodeOrThrow(bytes: Uint8Array): Message {
+function decodeOrThrow(input: Uint8Array): Message {
+  // A plain view, so that slices are copies even when a Buffer is passed in.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const header = decodeHeader(bytes);
   if (!header) throw new WireError("message shorter than the 12-octet header", 0);
   const { qdcount, ancount, nscount, arcount } = header;

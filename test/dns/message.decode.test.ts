@@ -119,3 +119,18 @@ describe("RDATA names keep their octets (RFC 4034 §6.2 needs the original case)
     expect(rr.rdata.length).toBe(mname.length + "dns.jomax.net.".length + 1 + 20);
   });
 });
+
+describe("records own their octets", () => {
+  it("copies RDATA out of a Buffer instead of keeping a view of it", () => {
+    // a. A IN, answered with a. A IN 300 192.0.2.1 (owner compressed to the question)
+    const text = "000084000001000100000000" + "01610000010001" + "c00c000100010000012c0004c0000201";
+    const buf = Buffer.from(text, "hex");
+    const r = decodeMessage(buf);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const rdata = r.message.answer[0]!.rdata;
+    expect(Buffer.isBuffer(rdata)).toBe(false);
+    buf.fill(0);
+    expect([...rdata]).toEqual([192, 0, 2, 1]);
+  });
+});
