@@ -31,7 +31,7 @@ export interface ExchangeOptions {
   dnssecOk: boolean;
   /** Per attempt and per transport. */
   timeoutMs: number;
-  /** Further attempts after a timeout, each with a fresh ID. */
+  /** Further attempts after a timeout or only mismatched answers, each with a fresh ID. */
   retries: number;
   /** Start over TCP instead of UDP. */
   tcp?: boolean;

@@ -134,3 +134,13 @@ describe("records own their octets", () => {
     expect([...rdata]).toEqual([192, 0, 2, 1]);
   });
 });
+
+describe("octets after the last record", () => {
+  it("are ignored and counted, as resolvers do", () => {
+    // a. A IN with no records, then three stray octets.
+    const bytes = Buffer.from("000084000001000000000000" + "01610000010001" + "abcdef", "hex");
+    const r = decodeMessage(bytes);
+    expect(r.ok && r.message.trailingOctets).toBe(3);
+    expect(r.ok && r.message.size).toBe(bytes.length);
+  });
+});

@@ -149,6 +149,10 @@ describe("TCP (RFC 1035 §4.2.2, RFC 7766 §8)", () => {
   });
 });
 
+describe("IPv6", () => {
+  it.todo("sends over udp6 and TCP to an IPv6 server (test servers listen on 127.0.0.0/8 only)");
+});
+
 describe("resources", () => {
   it("leaves no socket open after answers, timeouts and refusals", async () => {
     // Sockets of earlier tests may still be closing: start from none.
