@@ -1,0 +1,155 @@
+/**
+ * Runs Deckard scenarios against the evidence gatherer: every STEP QUERY is
+ * looked up with `gather` at the scenario's date and trust anchors over the
+ * in-process replay network, and the following CHECK_ANSWER is compared
+ * with the gatherer's verdict:
+ * - AD expected: secure, with the expected RCODE;
+ * - SERVFAIL expected: bogus (an alias loop, indeterminate with reason
+ *   "cname-loop", also counts: the resolver fails it for the same cause);
+ * - an answer without AD to a query that asked for DNSSEC (DO or AD set):
+ *   insecure, with the expected RCODE; to a query that did not ask, AD
+ *   says nothing, so secure or insecure with the expected RCODE;
+ * - a CD query: the RCODE only (the resolver does not validate).
+ */
+import { readFileSync } from "node:fs";
+import { nameToText } from "../../src/dns/name.js";
+import { parseName } from "../../src/dns/name.js";
+import { typeToText } from "../../src/dns/rr.js";
+import { parseAnchorRecords, TrustAnchorSet } from "../../src/dnssec/anchors.js";
+import { gather, type Evidence } from "../../src/probe/gatherer.js";
+import { ReplayTransport } from "../support/replay-transport.js";
+import { parseScenario, type RplEntry } from "../support/rpl.js";
+
+export interface StepResult {
+  step: number;
+  question: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  ok: boolean;
+  steps: StepResult[];
+  /** The first failure, in one line. */
+  reason: string;
+}
+
+const RCODE_NAMES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+const rcodeText = (r: number): string => RCODE_NAMES[r] ?? `RCODE${r}`;
+
+function describe(e: Evidence): string {
+  const why = e.verdict.reason ? ` (${e.verdict.reason.kind}: ${e.verdict.reason.message})` : "";
+  const rcode = e.final ? rcodeText(e.final.rcode) : "no answer";
+  return `${e.verdict.security}${why}, ${rcode}, ${e.queries} queries`;
+}
+
+/** Compares one lookup with the expected answer; undefined when it matches, else why not. */
+export function compare(query: RplEntry, expected: RplEntry, e: Evidence): string | undefined {
+  const got = describe(e);
+  const rcodeOk = e.final?.rcode === expected.rcode;
+  const want = rcodeText(expected.rcode);
+  if (query.flags.cd) {
+    return rcodeOk ? undefined : `CD query: expected ${want}, got ${got}`;
+  }
+  if (expected.rcode === 2) {
+    const s = e.verdict.security;
+    const loop = s === "indeterminate" && e.verdict.reason?.kind === "cname-loop";
+    return s === "bogus" || loop ? undefined : `expected SERVFAIL (bogus), got ${got}`;
+  }
+  if (!rcodeOk) return `expected ${want}, got ${got}`;
+  if (expected.flags.ad) {
+    return e.verdict.security === "secure"
+      ? undefined
+      : `expected ${want} with AD (secure), got ${got}`;
+  }
+  const asked = query.flags.do || query.flags.ad;
+  if (asked) {
+    return e.verdict.security === "insecure"
+      ? undefined
+      : `expected ${want} without AD (insecure), got ${got}`;
+  }
+  const s = e.verdict.security;
+  return s === "insecure" || s === "secure"
+    ? undefined
+    : `expected ${want} (not validated), got ${got}`;
+}
+
+/** Runs one scenario file. */
+export async function runScenario(path: string): Promise<ScenarioResult> {
+  const scenario = parseScenario(readFileSync(path, "latin1"));
+  const { config } = scenario;
+  let anchors = new TrustAnchorSet();
+  if (config.trustAnchors.length > 0) {
+    const parsed = parseAnchorRecords(config.trustAnchors.join("\n"), { file: "trust-anchor" });
+    if (!parsed.ok)
+      return { ok: false, steps: [], reason: `trust anchor: ${parsed.error.message}` };
+    anchors = parsed.anchors;
+  }
+  const servers = [...config.stubAddrs, ...config.forwardAddrs].map((address) => ({
+    address,
+    port: 53,
+  }));
+  const transport = new ReplayTransport(scenario);
+  let now = config.now ?? 0;
+  const results: StepResult[] = [];
+  let pending: { id: number; entry: RplEntry; evidence: Evidence } | undefined;
+  for (const step of scenario.steps) {
+    if (step.kind === "TIME_PASSES") {
+      now += step.elapse ?? 0;
+    } else if (step.kind === "QUERY" && step.entry) {
+      const q = step.entry.question[0];
+      if (!q) continue;
+      transport.step = step.id;
+      const evidence = await gather(
+        { name: q.name, type: q.type },
+        {
+          transport,
+          anchors,
+          rootServers: servers,
+          now,
+          negativeAnchors: config.domainInsecure.map((n) =>
+            parseName(n.endsWith(".") ? n : n + "."),
+          ),
+          limits: { queryTimeoutMs: 50, retries: 0 },
+        },
+      );
+      pending = { id: step.id, entry: step.entry, evidence };
+    } else if (step.kind === "CHECK_ANSWER" && step.entry) {
+      if (!pending) continue;
+      const q = pending.entry.question[0]!;
+      const question = `${nameToText(q.name)} ${typeToText(q.type)}`;
+      const why = compare(pending.entry, step.entry, pending.evidence);
+      results.push({
+        step: pending.id,
+        question,
+        ok: why === undefined,
+        detail: why ?? describe(pending.evidence),
+      });
+      pending = undefined;
+    }
+  }
+  const failed = results.find((r) => !r.ok);
+  if (results.length === 0) return { ok: false, steps: results, reason: "no CHECK_ANSWER step" };
+  return {
+    ok: !failed,
+    steps: results,
+    reason: failed
+      ? `step ${failed.step} ${failed.question}: ${failed.detail}`
+      : `${results.length} checks`,
+  };
+}
+
+export interface Exclusion {
+  file: string;
+  reason: string;
+}
+
+/** Reads the exclusion list: lines "| `file.rpl` | reason |" of EXCLUDED.md. */
+export function readExclusions(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const m = /^\|\s*`([^`]+\.rpl)`\s*\|\s*(.+?)\s*\|\s*$/.exec(line);
+    if (m) out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
