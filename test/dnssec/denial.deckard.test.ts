@@ -102,7 +102,10 @@ function proveResponse(e: RplEntry, qname: Name, qtype: number): Case | undefine
   const answer = records(e.answer);
   const denial = authority.filter(isDenial);
   const soa = authority.find((r) => r.type === RrType.SOA);
-  const denialSig = authority.find((r) => [RrType.NSEC, RrType.NSEC3].includes(covered(r) ?? -1));
+  const denialSig = authority.find((r) => {
+    const type = covered(r);
+    return type === RrType.NSEC || type === RrType.NSEC3;
+  });
   const zone = denialSig ? parseRrsig(denialSig.rdata)!.signer : soa?.owner;
   if (!zone || (denial.length === 0 && !soa)) return undefined;
   if (e.rcode === 3) return { proof: "name error", verdict: proveNameError(qname, zone, denial) };
