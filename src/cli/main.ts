@@ -5,7 +5,9 @@
 
 export type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  "verify-zone": async () => (await import("./verify-zone.js")).run,
+};
 
 const USAGE = `usage: nta-watch <command> [options]
 
