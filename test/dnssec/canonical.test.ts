@@ -108,10 +108,7 @@ describe("RFC 4034 §6.3: canonical RR ordering within an RRset", () => {
         "www.example. 300 IN A 10.0.0.1",
       ].join("\n"),
     );
-    const [{ rrset }] = groupRrsets(rrs) as [
-      { rrset: NonNullable<ReturnType<typeof groupRrsets>[0]["rrset"]> },
-    ];
-    const c = canonicalRrset(rrset, 3600)!;
+    const c = canonicalRrset(groupRrsets(rrs)[0]!.rrset!, 3600)!;
     expect(c.owner).toEqual(parseName("www.example."));
     expect(c.ttl).toBe(3600);
     expect(c.rdatas.map((r) => [...r].join("."))).toEqual(["10.0.0.1", "192.0.2.9", "192.0.2.10"]);
