@@ -1,0 +1,46 @@
+/**
+ * The last-known-good fingerprints of a zone: for each canary, the bytes of
+ * its RRset the last time every path served it with valid signatures.
+ * Secure data is authenticated, so recording it at any time is safe; data
+ * that fails validation anywhere is never recorded.
+ */
+
+import type { Round } from "../probe/observation.js";
+import { canaryKey } from "./classify.js";
+
+export interface KnownGood {
+  rrset: string;
+  at: number;
+}
+
+/** Canary key ("<name>/<TYPE>") to the RRset fingerprint last seen secure everywhere. */
+export type LastKnownGood = Readonly<Record<string, KnownGood>>;
+
+/**
+ * Records the canaries of this round that validated as secure on every
+ * reachable path (recursive and authoritative) with the same RRset bytes.
+ * Call after assessing the round, so a round is compared with what came
+ * before it, never with itself.
+ */
+export function updateLastKnownGood(previous: LastKnownGood, round: Round): LastKnownGood {
+  const byCanary = new Map<string, { fingerprints: Set<string>; allSecure: boolean }>();
+  for (const o of round.observations) {
+    if (!o.reachable) continue;
+    const key = canaryKey(o.canary);
+    const entry = byCanary.get(key) ?? { fingerprints: new Set<string>(), allSecure: true };
+    byCanary.set(key, entry);
+    const rrset = o.fingerprints?.rrset;
+    const userFailed = o.userAnswer?.rcode.toUpperCase() === "SERVFAIL";
+    if (o.verdict.security !== "secure" || rrset === undefined || userFailed) {
+      entry.allSecure = false;
+      continue;
+    }
+    entry.fingerprints.add(rrset);
+  }
+  const next: Record<string, KnownGood> = { ...previous };
+  for (const [key, entry] of byCanary) {
+    if (!entry.allSecure || entry.fingerprints.size !== 1) continue;
+    next[key] = { rrset: [...entry.fingerprints][0]!, at: round.at };
+  }
+  return next;
+}

@@ -1,0 +1,254 @@
+/**
+ * Precondition 3, no security value in rejecting: the failure looks like a
+ * broken signing pipeline, not an attack (RFC 7646 §7; DESIGN: the three
+ * preconditions). Three tests, all on the latest round:
+ *
+ * 1. The kinds of failure are those operators make: expired or not-yet-valid
+ *    signatures, DS/DNSKEY mismatch, missing keys or signatures, bad denial
+ *    proofs, and signatures that do not verify across the whole zone.
+ * 2. Every path serving bad data serves the same bytes: RRset and RRSIG
+ *    fingerprints agree across vantages and authoritative servers, and the
+ *    unsigned data on bad paths is what good paths serve.
+ * 3. The unsigned data on bad paths matches the last known good.
+ *
+ * A failure of 2 or 3 is tampering evidence: not met, and flagged.
+ *
+ * Limitations: types that change with every re-signing or rollover (SOA,
+ * DNSKEY, DS, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) are only compared among
+ * bad paths, not with good paths nor with the last known good.
+ */
+
+import type { Thresholds } from "../config/thresholds.js";
+import type { ReasonKind } from "../dnssec/verdict.js";
+import type { Observation, Round } from "../probe/observation.js";
+import {
+  canaryKey,
+  distinct,
+  fails,
+  insecureByPolicy,
+  locallyBogus,
+  validates,
+} from "./classify.js";
+import { vantageLabel } from "./classify.js";
+import type { LastKnownGood } from "./last-known-good.js";
+import type {
+  FingerprintGroup,
+  NoSecurityValue,
+  NoSecurityValueFigures,
+  TamperingFigures,
+} from "./types.js";
+
+/** Kinds a broken signing pipeline produces (RFC 4035 §5.2-5.4, RFC 5155 §8). */
+const OPERATOR_KINDS: ReadonlySet<ReasonKind> = new Set<ReasonKind>([
+  "signature-expired",
+  "signature-not-yet-valid",
+  "signature-window-inverted",
+  "signature-invalid",
+  "rrsigs-missing",
+  "no-matching-dnskey",
+  "dnskey-missing",
+  "no-dnskey-matches-ds",
+  "nsec-missing",
+  "denial-invalid",
+  "wildcard-proof-missing",
+]);
+
+/** Types whose bytes legitimately change with re-signing or a rollover. */
+const VOLATILE_TYPES: ReadonlySet<string> = new Set([
+  "SOA",
+  "DNSKEY",
+  "DS",
+  "RRSIG",
+  "NSEC",
+  "NSEC3",
+  "NSEC3PARAM",
+  "CDS",
+  "CDNSKEY",
+]);
+
+const NO_RECORDS = "(no records)";
+const NO_RRSIG = "(no RRSIG)";
+
+function groups(observations: readonly Observation[], value: (o: Observation) => string) {
+  const byValue = new Map<string, string[]>();
+  for (const o of observations) {
+    const v = value(o);
+    byValue.set(v, [...(byValue.get(v) ?? []), vantageLabel(o.vantage)]);
+  }
+  return [...byValue].map(([fingerprint, paths]): FingerprintGroup => ({ fingerprint, paths }));
+}
+
+function describeGroups(gs: readonly FingerprintGroup[]): string {
+  return gs.map((g) => `${g.fingerprint.slice(0, 12)} from ${g.paths.join(", ")}`).join(" vs ");
+}
+
+function findTampering(
+  observations: readonly Observation[],
+  lkg: LastKnownGood,
+  figures: NoSecurityValueFigures,
+): TamperingFigures {
+  const found: TamperingFigures = {
+    differingBadPaths: [],
+    differingFromGoodPaths: [],
+    changedSinceLastKnownGood: [],
+  };
+  const withData = observations.filter((o) => o.reachable && o.fingerprints !== undefined);
+  for (const canary of distinct(withData.map((o) => canaryKey(o.canary)))) {
+    const mine = withData.filter((o) => canaryKey(o.canary) === canary);
+    const bad = mine.filter(locallyBogus);
+    if (bad.length === 0) continue;
+    const rrset = (o: Observation) => o.fingerprints?.rrset ?? NO_RECORDS;
+    const badRrsets = groups(bad, rrset);
+    if (badRrsets.length > 1) {
+      found.differingBadPaths.push({ canary, field: "rrset", groups: badRrsets });
+    }
+    const badRrsigs = groups(bad, (o) => o.fingerprints?.rrsigs ?? NO_RRSIG);
+    if (badRrsigs.length > 1) {
+      found.differingBadPaths.push({ canary, field: "rrsigs", groups: badRrsigs });
+    }
+    if (VOLATILE_TYPES.has(canary.slice(canary.lastIndexOf("/") + 1))) continue;
+    const good = groups(mine.filter(validates), rrset);
+    const badSet = new Set(badRrsets.map((g) => g.fingerprint));
+    if (good.some((g) => !badSet.has(g.fingerprint)) && good.length > 0) {
+      found.differingFromGoodPaths.push({ canary, bad: badRrsets, good });
+    }
+    const known = lkg[canary];
+    if (known === undefined) figures.lastKnownGood.unknown++;
+    else if (badRrsets.every((g) => g.fingerprint === known.rrset)) figures.lastKnownGood.matched++;
+    else {
+      figures.lastKnownGood.changed++;
+      found.changedSinceLastKnownGood.push({ canary, lastKnownGood: known.rrset, seen: badRrsets });
+    }
+  }
+  return found;
+}
+
+function describeTampering(f: TamperingFigures): string {
+  const parts = [
+    ...f.differingBadPaths.map(
+      (d) =>
+        `${d.canary}: bad paths serve ${d.groups.length} different ${d.field === "rrset" ? "RRsets" : "RRSIG sets"} (${describeGroups(d.groups)})`,
+    ),
+    ...f.differingFromGoodPaths.map(
+      (d) =>
+        `${d.canary}: bad paths serve other data than good paths (${describeGroups([...d.bad, ...d.good])})`,
+    ),
+    ...f.changedSinceLastKnownGood.map(
+      (d) =>
+        `${d.canary}: data changed with the break (last known good ${d.lastKnownGood.slice(0, 12)}, now ${describeGroups(d.seen)})`,
+    ),
+  ];
+  return `tampering suspected, never propose: ${parts.join("; ")}`;
+}
+
+function keyTagFigures(bogus: readonly Observation[]) {
+  const sorted = (xs: Iterable<number>) => distinct(xs).sort((a, b) => a - b);
+  const colliding = new Set<number>();
+  for (const o of bogus) {
+    const seen = new Set<number>();
+    for (const tag of o.keyTags.dnskey) {
+      if (seen.has(tag)) colliding.add(tag);
+      seen.add(tag);
+    }
+  }
+  return {
+    keyTags: {
+      dnskey: sorted(bogus.flatMap((o) => o.keyTags.dnskey)),
+      ds: sorted(bogus.flatMap((o) => o.keyTags.ds)),
+      rrsig: sorted(bogus.flatMap((o) => o.keyTags.rrsig)),
+    },
+    collidingKeyTags: sorted(colliding),
+  };
+}
+
+/** Precondition 3 on the latest round, against the last-known-good fingerprints. */
+export function assessNoSecurityValue(
+  round: Round | undefined,
+  lkg: LastKnownGood,
+  t: Thresholds,
+): NoSecurityValue {
+  const observations = round?.observations ?? [];
+  const reachable = observations.filter((o) => o.reachable);
+  const bogus = reachable.filter(locallyBogus);
+  const kinds: Partial<Record<ReasonKind, number>> = {};
+  for (const o of bogus) {
+    const kind = o.verdict.reason?.kind ?? "malformed";
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  const canaryOf = (o: Observation) => canaryKey(o.canary);
+  const signatureInvalid = bogus.filter((o) => o.verdict.reason?.kind === "signature-invalid");
+  const figures: NoSecurityValueFigures = {
+    kinds,
+    nonOperatorKinds: (Object.keys(kinds) as ReasonKind[]).filter((k) => !OPERATOR_KINDS.has(k)),
+    signatureInvalidCanaries: distinct(signatureInvalid.map(canaryOf)).length,
+    canariesObserved: distinct(reachable.map(canaryOf)).length,
+    ...keyTagFigures(bogus),
+    userOnlyFailures: reachable.filter((o) => fails(o) && !locallyBogus(o)).length,
+    lastKnownGood: { matched: 0, unknown: 0, changed: 0 },
+    insecureByPolicy: reachable.filter(insecureByPolicy).length,
+  };
+
+  const tamper = findTampering(observations, lkg, figures);
+  const tampered =
+    tamper.differingBadPaths.length +
+      tamper.differingFromGoodPaths.length +
+      tamper.changedSinceLastKnownGood.length >
+    0;
+  if (tampered) {
+    const summary = describeTampering(tamper);
+    return {
+      met: false,
+      evidence: { summary, figures },
+      tampering: { summary, figures: tamper },
+    };
+  }
+  const not = (summary: string): NoSecurityValue => ({
+    met: false,
+    evidence: { summary, figures },
+  });
+  if (bogus.length === 0) {
+    if (figures.insecureByPolicy > 0 && figures.userOnlyFailures === 0) {
+      return not(
+        "the zone is insecure by its algorithm or NSEC3 iterations, which is not a break: nothing to excuse",
+      );
+    }
+    const users =
+      figures.userOnlyFailures > 0
+        ? `; ${figures.userOnlyFailures} user answers fail at vantages whose raw data validates (their caches or software)`
+        : "";
+    return not(`our own validation finds no bogus data${users}`);
+  }
+  if (figures.nonOperatorKinds.length > 0) {
+    return not(
+      `failure kinds a signing pipeline does not produce: ${figures.nonOperatorKinds.join(", ")}`,
+    );
+  }
+  // signature-invalid counts only zone-wide: one forged RRset is not a broken signer.
+  const invalidShare = figures.signatureInvalidCanaries / Math.max(1, figures.canariesObserved);
+  if (signatureInvalid.length > 0 && invalidShare < t.minCanaryShare) {
+    return not(
+      `signatures do not verify on only ${figures.signatureInvalidCanaries} of ` +
+        `${figures.canariesObserved} canaries: not zone-wide`,
+    );
+  }
+  const kindText = Object.entries(kinds)
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(", ");
+  const tags =
+    figures.keyTags.rrsig.length > 0 ? `; RRSIG key tags ${figures.keyTags.rrsig.join(", ")}` : "";
+  const collision =
+    figures.collidingKeyTags.length > 0
+      ? `; DNSKEY key tag collision on ${figures.collidingKeyTags.join(", ")}`
+      : "";
+  const known = figures.lastKnownGood;
+  return {
+    met: true,
+    evidence: {
+      summary:
+        `operator-style failure (${kindText})${tags}${collision}; every path with bad data serves ` +
+        `the same bytes; unsigned data matches the last known good on ${known.matched} canaries ` +
+        `(${known.unknown} without a record)`,
+      figures,
+    },
+  };
+}
