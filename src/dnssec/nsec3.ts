@@ -48,7 +48,10 @@ export function readNsec3Records(rrs: readonly Rr[], zone: Name): Nsec3Set {
     ignored: { malformed: 0, unknownAlgorithm: 0, unknownFlags: 0 },
   };
   for (const rr of rrs) {
-    if (rr.type !== RrType.NSEC3 || !isSubdomain(rr.owner, zone)) continue;
+    // RFC 5155 §3: the owner is one label, the hash, directly below the apex;
+    // records deeper down belong to some other zone's chain.
+    if (rr.type !== RrType.NSEC3 || labelCount(rr.owner) !== labelCount(zone) + 1) continue;
+    if (!isSubdomain(rr.owner, zone)) continue;
     const nsec3 = parseNsec3(rr.rdata);
     if (!nsec3) {
       set.ignored.malformed++;
@@ -65,12 +68,7 @@ export function readNsec3Records(rrs: readonly Rr[], zone: Name): Nsec3Set {
       set.ignored.unknownFlags++;
       continue;
     }
-    // RFC 5155 §3: the owner is one base32hex label, the hash, directly below the apex.
-    const first = labels(rr.owner)[0];
-    const ownerHash =
-      labelCount(rr.owner) === labelCount(zone) + 1 && first
-        ? base32hexDecode(String.fromCharCode(...first))
-        : undefined;
+    const ownerHash = base32hexDecode(String.fromCharCode(...labels(rr.owner)[0]!));
     if (ownerHash?.length !== hashLength || nsec3.nextHashed.length !== hashLength) {
       set.ignored.malformed++;
       continue;

@@ -111,9 +111,17 @@ describe("malformed NSEC3 RDATA", () => {
     });
   });
 
-  it("ignores a record whose owner is not a hash label directly below the apex", () => {
-    const misplaced = { ...ns1!, owner: n("2t7b4g4vsa5smi47k61mv5bv1a22bojr.w.example.") };
-    expect(noData([misplaced]).security).toBe("bogus");
+  it("leaves out a record deeper below the apex: it belongs to another zone's chain", () => {
+    const deeper = { ...ns1!, owner: n("2t7b4g4vsa5smi47k61mv5bv1a22bojr.w.example.") };
+    const v = noData([deeper]);
+    expect(v.security).toBe("bogus");
+    expect(v.reason?.kind).toBe("nsec-missing");
+  });
+
+  it("counts a record whose owner label is no base32hex hash as malformed", () => {
+    const v = noData([{ ...ns1!, owner: n("not-a-hash.example.") }]);
+    expect(v.security).toBe("bogus");
+    expect(v.reason?.kind).toBe("malformed");
   });
 });
 
