@@ -9,6 +9,7 @@ import {
   hexEncode,
   ipv4Text,
   ipv6Text,
+  parseDuration,
   parseIpv4,
   parseIpv6,
   RdataDecodeError,
@@ -62,6 +63,12 @@ export const u16 = (what: string): FieldCodec => ({
 
 export const u32 = (what: string): FieldCodec => ({
   read: (cur) => cur.u32(what),
+  write: (r) => String(r.u32()),
+});
+
+/** A 32-bit count of seconds; units as in TTLs are accepted on input (SOA timers, as BIND does). */
+export const period = (what: string): FieldCodec => ({
+  read: (cur) => cur.out.u32(parseDuration(cur.word(what), what, 0xffffffff)),
   write: (r) => String(r.u32()),
 });
 
@@ -135,10 +142,10 @@ export const BASIC_CODECS: ReadonlyArray<readonly [number, RdataCodec]> = [
       name("MNAME"),
       name("RNAME"),
       u32("serial"),
-      u32("refresh"),
-      u32("retry"),
-      u32("expire"),
-      u32("minimum"),
+      period("refresh"),
+      period("retry"),
+      period("expire"),
+      period("minimum"),
     ),
   ],
   [RrType.MB, oneName],

@@ -282,6 +282,55 @@ export function parseUint(text: string, what: string, max: number): number {
   return v;
 }
 
+/** Seconds per unit of a duration, as BIND reads "1w2d3h4m5s". */
+function durationUnit(c: number): number {
+  switch (c | 0x20) {
+    case 0x73: // s
+      return 1;
+    case 0x6d: // m
+      return 60;
+    case 0x68: // h
+      return 3600;
+    case 0x64: // d
+      return 86400;
+    case 0x77: // w
+      return 604800;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * A duration in seconds: a decimal number, or numbers each followed by a
+ * unit (s, m, h, d, w, either case) as BIND accepts for TTLs and SOA timers;
+ * a last number without a unit counts seconds.
+ */
+export function parseDuration(text: string, what: string, max: number): number {
+  let total = 0;
+  let value = 0;
+  let digits = 0;
+  let units = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const d = c - 0x30;
+    if (d >= 0 && d <= 9) {
+      value = value * 10 + d;
+      if (++digits > 10) throw new ZoneSyntaxError(`bad ${what} "${text}": too many digits`);
+      continue;
+    }
+    const unit = durationUnit(c);
+    if (unit === 0 || digits === 0) throw new ZoneSyntaxError(`bad ${what} "${text}"`);
+    total += value * unit;
+    value = 0;
+    digits = 0;
+    units = true;
+  }
+  if (digits === 0 && !units) throw new ZoneSyntaxError(`bad ${what} "${text}"`);
+  total += value;
+  if (total > max) throw new ZoneSyntaxError(`${what} ${text} out of range (at most ${max})`);
+  return total;
+}
+
 /** Reads RDATA field by field; any overrun or malformed field throws RdataDecodeError. */
 export class RdataReader {
   pos = 0;
@@ -471,8 +520,15 @@ export function parseIpv4(text: string, what: string): Uint8Array {
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i]!;
-    if (p.length === 0 || p.length > 3) throw new ZoneSyntaxError(`bad ${what} "${text}"`);
-    out[i] = parseUint(p, what, 255);
+    let v = 0;
+    for (let k = 0; k < p.length; k++) {
+      const d = p.charCodeAt(k) - 0x30;
+      v = d >= 0 && d <= 9 ? v * 10 + d : 256;
+    }
+    if (p.length === 0 || p.length > 3 || v > 255) {
+      throw new ZoneSyntaxError(`bad ${what} "${text}": not a dotted-quad IPv4 address`);
+    }
+    out[i] = v;
   }
   return out;
 }

@@ -15,7 +15,13 @@
 import type { Name } from "./name.js";
 import { classFromText, classToText, RrClass, typeFromText, typeToText, type Rr } from "./rr.js";
 import { ZoneLexer, type ZoneEntry } from "./zone-lexer.js";
-import { nameText, WireBuilder, ZoneSyntaxError, type Token } from "./rdata-text-fields.js";
+import {
+  nameText,
+  parseDuration,
+  WireBuilder,
+  ZoneSyntaxError,
+  type Token,
+} from "./rdata-text-fields.js";
 import { rdataFromTokens, rdataToText } from "./rdata-text.js";
 
 export { ZoneSyntaxError };
@@ -42,51 +48,13 @@ export type ZoneResult = { ok: true; records: Rr[] } | { ok: false; error: ZoneE
 
 const MAX_TTL = 0x7fffffff; // RFC 2181 §8: a TTL is at most 2^31 - 1
 
-/** Seconds per TTL unit, as BIND reads "1w2d3h4m5s". */
-function ttlUnit(c: number): number {
-  switch (c | 0x20) {
-    case 0x73: // s
-      return 1;
-    case 0x6d: // m
-      return 60;
-    case 0x68: // h
-      return 3600;
-    case 0x64: // d
-      return 86400;
-    case 0x77: // w
-      return 604800;
-    default:
-      return 0;
-  }
-}
-
-/** A TTL: decimal seconds, or numbers with units; a last number without a unit is seconds. */
+/** A TTL: decimal seconds, or numbers with units as BIND writes them ("1h30m"). */
 export function parseTtl(text: string): number {
-  let total = 0;
-  let value = 0;
-  let digits = 0;
-  let units = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const d = c - 0x30;
-    if (d >= 0 && d <= 9) {
-      value = value * 10 + d;
-      if (++digits > 10) throw new ZoneSyntaxError(`bad TTL "${text}": too many digits`);
-      continue;
-    }
-    const unit = ttlUnit(c);
-    if (unit === 0 || digits === 0) throw new ZoneSyntaxError(`bad TTL "${text}"`);
-    total += value * unit;
-    value = 0;
-    digits = 0;
-    units = true;
-  }
-  if (digits === 0 && !units) throw new ZoneSyntaxError(`bad TTL "${text}"`);
-  total += value;
-  if (total > MAX_TTL) {
+  const ttl = parseDuration(text, "TTL", 0xffffffff);
+  if (ttl > MAX_TTL) {
     throw new ZoneSyntaxError(`TTL ${text} out of range (RFC 2181 §8: at most 2147483647)`);
   }
-  return total;
+  return ttl;
 }
 
 function isDigit(text: string): boolean {
