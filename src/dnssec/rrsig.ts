@@ -120,116 +120,107 @@ interface Context {
   canonical: CanonicalRrSet;
   keys: KeyEntry[];
   opts: VerifyOptions;
-  owner: string;
-  type: string;
 }
 
 type Outcome = { ok: true; used: SignatureUsed } | { ok: false; reason: Reason };
 
+/** Where a failure is: the RRset's owner and type in presentation format. */
+function at(rrset: RrSet): { owner: string; type: string } {
+  return { owner: nameToText(rrset.owner), type: typeToText(rrset.type) };
+}
+
+/**
+ * The reason one RRSIG failed, with its details. Text is only made here, on
+ * failure, so that the common path allocates no strings.
+ */
+function failure(
+  ctx: Context,
+  sig: Rrsig,
+  window: { inception: number; expiration: number },
+  kind: ReasonKind,
+  says: string,
+): { ok: false; reason: Reason } {
+  const { owner, type } = at(ctx.rrset);
+  const what = `RRSIG ${type} ${owner} (key tag ${sig.keyTag}, ${algorithmName(sig.algorithm)})`;
+  return {
+    ok: false,
+    reason: reason(kind, `${what} ${says}`, {
+      owner,
+      type,
+      keyTag: sig.keyTag,
+      algorithm: sig.algorithm,
+      inception: window.inception,
+      expiration: window.expiration,
+    }),
+  };
+}
+
 function checkOne(ctx: Context, rr: Rr): Outcome {
   const { rrset, opts } = ctx;
-  const at = { owner: ctx.owner, type: ctx.type };
   const sig = parseRrsig(rr.rdata);
-  if (!sig) return fail("malformed", `malformed RRSIG RDATA for ${ctx.owner} ${ctx.type}`, at);
+  if (!sig) {
+    const where = at(rrset);
+    const message = `malformed RRSIG RDATA for ${where.owner} ${where.type}`;
+    return { ok: false, reason: reason("malformed", message, where) };
+  }
   const window = checkSignatureWindow(sig.inception, sig.expiration, opts.now, opts.skewSeconds);
-  const details = {
-    ...at,
-    keyTag: sig.keyTag,
-    algorithm: sig.algorithm,
-    inception: window.inception,
-    expiration: window.expiration,
-  };
-  const what = `RRSIG ${ctx.type} ${ctx.owner} (key tag ${sig.keyTag}, ${algorithmName(sig.algorithm)})`;
+  const fail = (kind: ReasonKind, says: string) => failure(ctx, sig, window, kind, says);
 
   // RFC 4035 §5.3.1: the Type Covered field equals the RRset's type.
   if (sig.typeCovered !== rrset.type) {
-    return fail("type-covered-mismatch", `${what} covers ${typeToText(sig.typeCovered)}`, details);
+    return fail("type-covered-mismatch", `covers ${typeToText(sig.typeCovered)}`);
   }
   // RFC 4035 §5.3.1: the signer is the zone that holds the RRset.
   if (!nameEquals(sig.signer, opts.zone) || !isSubdomain(rrset.owner, sig.signer)) {
-    const signer = nameToText(sig.signer);
-    return fail(
-      "signer-not-zone",
-      `${what} has signer ${signer}, zone is ${nameToText(opts.zone)}`,
-      details,
-    );
+    const zone = nameToText(opts.zone);
+    return fail("signer-not-zone", `has signer ${nameToText(sig.signer)}, zone is ${zone}`);
   }
   // RFC 4035 §5.3.1, RFC 4034 §3.1.3: Labels is at most the owner's label count.
   const ownerLabels = ownerLabelCount(rrset.owner);
   if (sig.labels > ownerLabels) {
-    return fail(
-      "labels-mismatch",
-      `${what} has labels ${sig.labels}, owner has ${ownerLabels}`,
-      details,
-    );
+    return fail("labels-mismatch", `has labels ${sig.labels}, the owner has ${ownerLabels}`);
   }
   // RFC 6840 §5.2: an algorithm we cannot validate is not a failure of the zone.
   if (!isSupportedAlgorithm(sig.algorithm)) {
-    return fail("unsupported-algorithm", `${what}: algorithm not supported`, details);
+    return fail("unsupported-algorithm", "uses an algorithm that is not supported");
   }
   // RFC 4035 §5.3.1: inception <= now <= expiration (RFC 1982 comparison).
-  if (window.status === "inverted") {
-    const msg = `${what} expires (${isoTime(window.expiration)}) before its inception (${isoTime(window.inception)})`;
-    return fail("signature-window-inverted", msg, details);
+  switch (window.status) {
+    case "inverted": {
+      const [exp, inc] = [isoTime(window.expiration), isoTime(window.inception)];
+      return fail("signature-window-inverted", `expires (${exp}) before its inception (${inc})`);
+    }
+    case "expired":
+      return fail("signature-expired", `expired at ${isoTime(window.expiration)}`);
+    case "not-yet-valid":
+      return fail("signature-not-yet-valid", `is valid from ${isoTime(window.inception)}`);
+    case "valid":
+      break;
   }
-  if (window.status === "expired") {
-    return fail("signature-expired", `${what} expired at ${isoTime(window.expiration)}`, details);
-  }
-  if (window.status === "not-yet-valid") {
-    return fail(
-      "signature-not-yet-valid",
-      `${what} is valid from ${isoTime(window.inception)}`,
-      details,
-    );
-  }
-  return checkKeys(ctx, rr, sig, details, what, window);
-}
 
-function checkKeys(
-  ctx: Context,
-  rr: Rr,
-  sig: Rrsig,
-  details: Omit<Reason, "kind" | "message" | "ede">,
-  what: string,
-  window: { inception: number; expiration: number },
-): Outcome {
-  const { rrset } = ctx;
   // RFC 4035 §5.3.1: a DNSKEY at the signer's name with the same algorithm
   // and key tag; with colliding key tags every candidate is tried.
-  const candidates = ctx.keys.filter(
-    (k) =>
-      k.tag === sig.keyTag &&
-      k.key.algorithm === sig.algorithm &&
-      k.rr.class === rrset.class &&
-      nameEquals(k.rr.owner, sig.signer),
-  );
-  if (candidates.length === 0) {
-    return fail(
-      "no-matching-dnskey",
-      `${what}: no DNSKEY with that key tag and algorithm`,
-      details,
-    );
-  }
-  let worst: Reason | undefined;
-  const keep = (r: Reason): void => {
-    if (!worst || RANK[r.kind]! > RANK[worst.kind]!) worst = r;
+  let worst: { ok: false; reason: Reason } | undefined;
+  const keep = (kind: ReasonKind, says: string): void => {
+    if (!worst || RANK[kind]! > RANK[worst.reason.kind]!) worst = fail(kind, says);
   };
-  const data = buildSignedData(sig, ctx.canonical);
-  for (const k of candidates) {
+  let data: Uint8Array | undefined;
+  let candidates = 0;
+  for (const k of ctx.keys) {
+    if (k.tag !== sig.keyTag || k.key.algorithm !== sig.algorithm) continue;
+    if (k.rr.class !== rrset.class || !nameEquals(k.rr.owner, sig.signer)) continue;
+    candidates++;
     // RFC 4034 §2.1.1-2: only a zone key with protocol 3 may validate an RRSIG.
     if (!k.key.isZoneKey || k.key.protocol !== 3) {
-      keep(reason("key-not-zone-key", `${what}: the DNSKEY is not a zone key`, details));
+      keep("key-not-zone-key", "points to a DNSKEY that is not a zone key");
       continue;
     }
     // RFC 5011 §2.1: a revoked key signs only the DNSKEY RRset that holds it.
-    const selfSigned =
-      rrset.type === RrType.DNSKEY &&
-      nameEquals(rrset.owner, k.rr.owner) &&
-      rrset.rdatas.some((r) => sameBytes(r, k.rr.rdata));
-    if (k.key.isRevoked && !selfSigned) {
-      keep(reason("key-revoked", `${what}: the DNSKEY has the REVOKE bit set`, details));
+    if (k.key.isRevoked && !signsItself(rrset, k.rr)) {
+      keep("key-revoked", "points to a DNSKEY with the REVOKE bit set");
       continue;
     }
+    data ??= buildSignedData(sig, ctx.canonical);
     const result = verifySignature(sig.algorithm, k.key.publicKey, data, sig.signature);
     if (result.ok) {
       return {
@@ -246,17 +237,19 @@ function checkKeys(
         },
       };
     }
-    keep(reason("signature-invalid", `${what} does not verify: ${result.detail}`, details));
+    keep("signature-invalid", `does not verify: ${result.detail}`);
   }
-  return { ok: false, reason: worst! };
+  if (candidates === 0) return fail("no-matching-dnskey", "matches no DNSKEY tag and algorithm");
+  return worst!;
 }
 
-function fail(
-  kind: ReasonKind,
-  message: string,
-  details: Omit<Reason, "kind" | "message" | "ede">,
-): Outcome {
-  return { ok: false, reason: reason(kind, message, details) };
+/** True when `rrset` is the DNSKEY RRset that holds the key `dnskey`. */
+function signsItself(rrset: RrSet, dnskey: Rr): boolean {
+  return (
+    rrset.type === RrType.DNSKEY &&
+    nameEquals(rrset.owner, dnskey.owner) &&
+    rrset.rdatas.some((r) => sameBytes(r, dnskey.rdata))
+  );
 }
 
 function wildcardOfExpansion(owner: Name, labels: number): WildcardExpansion | undefined {
@@ -318,7 +311,7 @@ export function verifyRrset(
     const k = rr.type === RrType.DNSKEY ? keyEntry(rr) : undefined;
     return k ? [k] : [];
   });
-  const ctx: Context = { rrset, canonical, keys, opts, owner, type };
+  const ctx: Context = { rrset, canonical, keys, opts };
 
   const checks: RrsigCheck[] = [];
   let best: SignatureUsed | undefined;
