@@ -144,7 +144,7 @@ describe("RFC 2181 §5: grouping records into RRsets", () => {
       "A.EXAMPLE. 200 IN A 192.0.2.2",
       "a.example. 300 IN RRSIG A 8 2 300 20300101000000 20000101000000 1 example. QUJD",
       "a.example. 300 IN AAAA 2001:db8::1",
-      "a.example. 300 CH A 192.0.2.3",
+      "a.example. 300 CH A \\# 4 c0000203",
       "b.example. 300 IN RRSIG MX 8 2 300 20300101000000 20000101000000 1 example. QUJD",
     ].join("\n"),
   );

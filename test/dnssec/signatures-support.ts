@@ -1,47 +1,22 @@
 /**
  * Helpers shared by the signature tests: fixture loading and one-line
- * records in presentation format. Records are read with the project's zone
- * lexer and RDATA codecs (src/dns/zone-lexer.ts, src/dns/rdata-text.ts).
+ * records in presentation format, read with the project's zone-file reader.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { parseName, type Name } from "../../src/dns/name.js";
-import { classFromText, RrClass, typeFromText, type Rr } from "../../src/dns/rr.js";
-import { rdataFromTokens } from "../../src/dns/rdata-text.js";
-import { WireBuilder } from "../../src/dns/rdata-text-fields.js";
-import { ZoneLexer } from "../../src/dns/zone-lexer.js";
+import type { Name } from "../../src/dns/name.js";
+import type { Rr } from "../../src/dns/rr.js";
+import { parseZone } from "../../src/dns/zonefile.js";
 
 export function fixture(path: string): string {
   return readFileSync(fileURLToPath(new URL(`../fixtures/${path}`, import.meta.url)), "utf8");
 }
 
-/**
- * Reads records in presentation format, one per entry: owner, optional TTL
- * and class in either order, type, RDATA. A missing TTL is 3600.
- */
+/** Reads records in presentation format (src/dns/zonefile.ts); a missing TTL is 3600. */
 export function records(text: string, origin?: Name): Rr[] {
-  const lexer = new ZoneLexer(text);
-  const out: Rr[] = [];
-  for (let entry = lexer.next(); entry; entry = lexer.next()) {
-    const t = entry.tokens;
-    const owner = parseName(t[0]!.text, origin);
-    let i = 1;
-    let ttl = 3600;
-    let cls: number = RrClass.IN;
-    for (; i < t.length; i++) {
-      const text = t[i]!.text;
-      if (/^[0-9]+$/.test(text)) ttl = Number(text);
-      else if (classFromText(text) !== undefined && typeFromText(text) === undefined) {
-        cls = classFromText(text)!;
-      } else break;
-    }
-    const type = typeFromText(t[i]!.text);
-    if (type === undefined) throw new Error(`unknown type in line ${entry.line}: ${t[i]!.text}`);
-    const builder = new WireBuilder();
-    rdataFromTokens(type, t, i + 1, builder, origin);
-    out.push({ owner, type, class: cls, ttl, rdata: builder.buf.slice(0, builder.length) });
-  }
-  return out;
+  const res = parseZone(text, { ...(origin && { origin }), defaultTtl: 3600 });
+  if (!res.ok) throw new Error(`line ${res.error.line}: ${res.error.message}`);
+  return res.records;
 }
 
 export function record(line: string, origin?: Name): Rr {
