@@ -53,6 +53,11 @@ async function checkRrset(
   await walk.keys(zone);
   const z = await signerZone(walk, zone, signerOf(group), depth);
   if (z.state !== "secure") return z.verdict;
+  if (group.rrsigs.length === 0 && group.rrset) {
+    // Unsigned data below a secure zone: fine only under an insecure delegation.
+    const cut = await walk.insecureCut(z, group.rrset.owner);
+    if (cut) return cut;
+  }
   const v = validateGroup(group, z.keys!, walk.now);
   if (v.security !== "secure" || !v.wildcard || !group.rrset) return plain(v);
   // RFC 4035 §5.3.4: an expanded wildcard needs proof that the name itself does not exist.
@@ -101,27 +106,8 @@ export async function judgeResponse(
       });
       return out;
     }
-    const direct =
-      qtype === RrType.ANY
-        ? groups.find((g) => g.rrset && nameEquals(g.rrset.owner, name))
-        : find(name, qtype);
-    if (direct) {
-      out.checks.push({
-        what: `${nameToText(name)} ${typeToText(qtype)}`,
-        verdict: await checkRrset(walk, zone, direct, m.authority, depth),
-      });
-      return out;
-    }
-    const cname = find(name, RrType.CNAME);
-    if (cname && qtype !== RrType.CNAME) {
-      out.checks.push({
-        what: `${nameToText(name)} CNAME`,
-        verdict: await checkRrset(walk, zone, cname, m.authority, depth),
-      });
-      name = cname.rrset!.rdatas[0]!;
-      out.aliases.push(name);
-      continue;
-    }
+    // A server speaks only for names in its zone; anything else in the response is ignored.
+    if (!isSubdomain(name, zone.name)) break;
     const dname = groups
       .filter(
         (g) =>
@@ -147,16 +133,34 @@ export async function judgeResponse(
       // RFC 6672 §5.3.1: the synthesized CNAME, unsigned, must say what the DNAME says.
       const synth = find(name, RrType.CNAME);
       if (synth && !synth.rrset!.rdatas.every((r) => nameEquals(r, target))) {
-        out.checks.push({
-          what: `${nameToText(name)} CNAME`,
-          verdict: bogus(
-            "malformed",
-            `CNAME at ${nameToText(name)} does not follow the DNAME at ${nameToText(owner)}`,
-          ),
-        });
+        const msg = `CNAME at ${nameToText(name)} does not follow the DNAME at ${nameToText(owner)}`;
+        out.checks.push({ what: `${nameToText(name)} CNAME`, verdict: bogus("malformed", msg) });
         return out;
       }
       name = target;
+      out.aliases.push(name);
+      // A query for the CNAME itself is answered by the synthesized CNAME.
+      if (qtype === RrType.CNAME) return out;
+      continue;
+    }
+    const direct =
+      qtype === RrType.ANY
+        ? groups.find((g) => g.rrset && nameEquals(g.rrset.owner, name))
+        : find(name, qtype);
+    if (direct) {
+      out.checks.push({
+        what: `${nameToText(name)} ${typeToText(qtype)}`,
+        verdict: await checkRrset(walk, zone, direct, m.authority, depth),
+      });
+      return out;
+    }
+    const cname = find(name, RrType.CNAME);
+    if (cname && qtype !== RrType.CNAME) {
+      out.checks.push({
+        what: `${nameToText(name)} CNAME`,
+        verdict: await checkRrset(walk, zone, cname, m.authority, depth),
+      });
+      name = cname.rrset!.rdatas[0]!;
       out.aliases.push(name);
       continue;
     }
@@ -174,9 +178,22 @@ export async function judgeResponse(
     out.next = name;
     return out;
   }
-  out.checks.push(
-    await judgeDenial(walk, zone, asked, name, qtype, m.rcode === Rcode.NXDOMAIN, depth),
+  const denial = await judgeDenial(
+    walk,
+    zone,
+    asked,
+    name,
+    qtype,
+    m.rcode === Rcode.NXDOMAIN,
+    depth,
   );
+  // After an alias step the rest of the response may be about another
+  // question; when it proves nothing, the target is looked up anew.
+  if (name !== qname && denial.verdict.security === "bogus") {
+    out.next = name;
+    return out;
+  }
+  out.checks.push(denial);
   return out;
 }
 
@@ -199,6 +216,10 @@ async function judgeDenial(
     soa ?? auth.find((g) => g.rrset?.type === RrType.NSEC || g.rrset?.type === RrType.NSEC3);
   const z = await signerZone(walk, zone, signed ? signerOf(signed) : undefined, depth);
   if (z.state !== "secure") return { what, verdict: z.verdict };
+  if (!m.authority.some((rr) => rr.type === RrType.RRSIG)) {
+    const cut = await walk.insecureCut(z, name);
+    if (cut) return { what, verdict: cut };
+  }
   const keys = z.keys!;
   const verdicts: Verdict[] = [];
   if (soa) verdicts.push(plain(validateGroup(soa, keys, walk.now)));

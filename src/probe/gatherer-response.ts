@@ -62,8 +62,8 @@ export function addressesIn(rrs: readonly Rr[], key: (n: Name) => string): Map<s
 /** True when the answer section holds something for `qname`: the type asked, a CNAME, or a DNAME above it. */
 function answersQuestion(m: Message, qname: Name, qtype: number): boolean {
   return m.answer.some((rr) => {
-    if (rr.type === RrType.DNAME)
-      return isSubdomain(qname, rr.owner) && !nameEquals(qname, rr.owner);
+    if (rr.type === RrType.DNAME && !nameEquals(qname, rr.owner))
+      return isSubdomain(qname, rr.owner);
     if (!nameEquals(rr.owner, qname)) return false;
     return (
       rr.type === qtype ||
@@ -100,6 +100,9 @@ export function classifyResponse(
       isSubdomain(qname, child) &&
       // A DS query is answered by the parent (RFC 4035 §3.1.4.1); a referral to the child is lame.
       !(qtype === RrType.DS && nameEquals(child, qname));
+    // The zone's own apex NS beside an empty answer: a "no data" answer that
+    // left out its SOA (RFC 2308 §2.2 type 2 shape); its proof decides.
+    if (nameEquals(child, zone)) return { kind: "nodata", why: "" };
     if (!down) return { kind: "lame", why: "referral that does not lead down towards the name" };
     const nsNames = ns.filter((rr) => nameEquals(rr.owner, child)).map(rdataName);
     const wanted = new Set(nsNames.map(key));
@@ -107,6 +110,8 @@ export function classifyResponse(
     const glue = new Map([...all].filter(([k]) => wanted.has(k)));
     return { kind: "referral", why: "", referral: { child, nsNames, glue } };
   }
-  if (hasSoa || m.flags.aa) return { kind: "nodata", why: "" };
+  // A signed "no data" answer may come without its SOA; its NSEC or NSEC3 records say what it is.
+  const denial = m.authority.some((rr) => rr.type === RrType.NSEC || rr.type === RrType.NSEC3);
+  if (hasSoa || denial || m.flags.aa) return { kind: "nodata", why: "" };
   return { kind: "lame", why: "empty answer without SOA or AA" };
 }

@@ -5,7 +5,7 @@
  * (or the proof there is none), then the child's DNSKEY RRset.
  */
 import { performance } from "node:perf_hooks";
-import { groupRrsets } from "../dns/canonical.js";
+import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
 import { exchange } from "../dns/exchange.js";
 import type { Message } from "../dns/message.js";
 import {
@@ -23,6 +23,7 @@ import { RrType, typeToText, type Rr } from "../dns/rr.js";
 import type { ServerAddress } from "../dns/transport.js";
 import {
   recordsOf,
+  signerOf,
   trustDnskeys,
   validatedDenialRecords,
   validateGroup,
@@ -295,22 +296,40 @@ export class Walk {
    * the DS RRset (validated), or the proof that there is none (insecure).
    */
   async #dsStep(parent: Zone, child: Name, referral: Message): Promise<[Verdict, Rr[]]> {
-    const keys = parent.keys!;
+    const dsIn = (rrs: Rr[]): RrsetGroup | undefined =>
+      groupRrsets(rrs).find((g) => g.rrset?.type === RrType.DS && nameEquals(g.rrset.owner, child));
+    const hasDenial = (rrs: Rr[]): boolean =>
+      rrs.some((rr) => rr.type === RrType.NSEC || rr.type === RrType.NSEC3);
     let source = referral;
-    let dsGroup = groupRrsets(source.authority).find(
-      (g) => g.rrset?.type === RrType.DS && nameEquals(g.rrset.owner, child),
-    );
-    let denial = validatedDenialRecords(source.authority, keys, this.now);
-    if (!dsGroup && denial.records.length === 0) {
+    let dsGroup = dsIn(source.authority);
+    if (!dsGroup && !hasDenial(source.authority)) {
       // Neither DS nor a proof in the referral: ask the parent (RFC 4035 §4.2 resolvers do).
       const r = await this.ask(parent, child, RrType.DS);
       if ("security" in r) return [r, []];
       source = r.message;
-      dsGroup = groupRrsets(source.answer).find(
-        (g) => g.rrset?.type === RrType.DS && nameEquals(g.rrset.owner, child),
-      );
-      denial = validatedDenialRecords(source.authority, keys, this.now);
+      dsGroup = dsIn(source.answer);
     }
+    // The records may come from a zone between the parent and the child that
+    // the same servers serve: its keys are then found first.
+    const signed =
+      dsGroup ??
+      groupRrsets(source.authority).find(
+        (g) => g.rrset?.type === RrType.NSEC || g.rrset?.type === RrType.NSEC3,
+      );
+    const signer = signed ? signerOf(signed) : undefined;
+    let holder = parent;
+    if (
+      signer &&
+      isSubdomain(signer, parent.name) &&
+      !nameEquals(signer, parent.name) &&
+      isSubdomain(child, signer) &&
+      !nameEquals(child, signer)
+    ) {
+      holder = await this.subZone(parent, signer, 0);
+      if (holder.state !== "secure") return [holder.verdict, []];
+    }
+    const keys = holder.keys!;
+    const denial = validatedDenialRecords(source.authority, keys, this.now);
     const owner = nameToText(child);
     if (dsGroup?.rrset) {
       const v = validateGroup(dsGroup, keys, this.now);
@@ -328,7 +347,7 @@ export class Walk {
         [],
       ];
     }
-    const proof = proveNoDs(child, parent.name, denial.records);
+    const proof = proveNoDs(child, holder.name, denial.records);
     if (proof.security === "secure") {
       // The parent proves there is no zone cut, yet it referred us there.
       return [
@@ -408,6 +427,32 @@ export class Walk {
       throw new LimitExceeded(`deeper than ${this.limits.maxDepth}`);
     await this.keys(sub);
     return sub;
+  }
+
+  /**
+   * Looks for an insecure delegation between the secure `zone` and `owner`
+   * (the same servers may serve both sides of a cut): asks the DS of each
+   * name in between, top down, and returns the insecure verdict of the
+   * first cut proven unsigned; undefined when none is found.
+   */
+  async insecureCut(zone: Zone, owner: Name): Promise<Verdict | undefined> {
+    const keys = zone.keys;
+    if (!keys) return undefined;
+    for (let n = labelCount(zone.name) + 1; n <= labelCount(owner); n++) {
+      const name = ancestor(owner, n);
+      const r = await this.ask(zone, name, RrType.DS);
+      if ("security" in r) return undefined;
+      if (r.cls.kind === "referral") {
+        const child = await this.delegate(zone, r, 0);
+        return child.state === "insecure" ? child.verdict : undefined;
+      }
+      if (r.cls.kind === "answer") return undefined;
+      const denial = validatedDenialRecords(r.message.authority, keys, this.now);
+      const proof = proveNoDs(name, zone.name, denial.records);
+      if (proof.security === "insecure") return proof;
+      if (proof.security !== "secure") return undefined;
+    }
+    return undefined;
   }
 
   /** The parent zone to ask for a DS at `name` when `name` is a zone apex already walked. */

@@ -20,6 +20,28 @@ import { gather, type Evidence } from "../../src/probe/gatherer.js";
 import { ReplayTransport } from "../support/replay-transport.js";
 import { parseScenario, type RplEntry } from "../support/rpl.js";
 
+/**
+ * The IPv4 addresses of the root servers a through m (with b's older
+ * address too), the built-in hints a resolver starts from when a scenario
+ * names no stub address.
+ */
+const ROOT_HINTS = [
+  "198.41.0.4",
+  "199.9.14.201",
+  "192.228.79.201",
+  "192.33.4.12",
+  "199.7.91.13",
+  "192.203.230.10",
+  "192.5.5.241",
+  "192.112.36.4",
+  "198.97.190.53",
+  "192.36.148.17",
+  "192.58.128.30",
+  "193.0.14.129",
+  "199.7.83.42",
+  "202.12.27.33",
+];
+
 export interface StepResult {
   step: number;
   question: string;
@@ -85,10 +107,8 @@ export async function runScenario(path: string): Promise<ScenarioResult> {
       return { ok: false, steps: [], reason: `trust anchor: ${parsed.error.message}` };
     anchors = parsed.anchors;
   }
-  const servers = [...config.stubAddrs, ...config.forwardAddrs].map((address) => ({
-    address,
-    port: 53,
-  }));
+  const given = [...config.stubAddrs, ...config.forwardAddrs];
+  const servers = (given.length > 0 ? given : ROOT_HINTS).map((address) => ({ address, port: 53 }));
   const transport = new ReplayTransport(scenario);
   let now = config.now ?? 0;
   const results: StepResult[] = [];
