@@ -22,6 +22,9 @@ import { bogusFor, deniesBelowOwner, noDataBitmapFault, type Question } from "./
 import { parseNsec } from "./rdata.js";
 import { insecure, SECURE, type Verdict } from "./verdict.js";
 
+/** The NXNAME meta-type of compact denial (RFC 9824 §2; IANA RR TYPE 128). */
+export const NXNAME = 128;
+
 export interface NsecRecord {
   owner: Name;
   next: Name;
@@ -122,11 +125,17 @@ function missing(set: NsecSet, q: Question, message: string): Verdict {
 /**
  * Name error (RFC 4035 §5.4, §3.1.3.2): an NSEC covers the name, and an NSEC
  * covers the wildcard at the closest encloser that the first one implies.
+ * A compact denial NSEC at the name with NXNAME set (RFC 9824) also counts.
  */
 export function nsecNameError(set: NsecSet, q: Question): Verdict {
   const qtext = nameToText(q.qname);
   const exact = matchingNsec(set, q.qname);
-  if (exact) return bogusFor(q, "denial-invalid", `an NSEC at ${qtext} shows that it exists`);
+  if (exact) {
+    // RFC 9824 §3: compact denial answers a name error with an NSEC at the
+    // name itself, the NXNAME meta-type in its bitmap saying it does not exist.
+    if (exact.types.has(NXNAME) && !exact.types.has(RrType.SOA)) return SECURE;
+    return bogusFor(q, "denial-invalid", `an NSEC at ${qtext} shows that it exists`);
+  }
   const ent = emptyNonTerminalNsec(set, q.qname);
   if (ent) {
     return bogusFor(

@@ -248,3 +248,23 @@ describe("records that cannot take part in a proof", () => {
     expect(() => proveNameError(n("ml.example.net."), EXAMPLE, [])).toThrow(RangeError);
   });
 });
+
+describe("RFC 9824: compact denial of existence", () => {
+  // An NSEC at the name itself, next name \000.name, bitmap RRSIG NSEC NXNAME.
+  const compact = record("ml.example. 3600 IN NSEC \\000.ml.example. RRSIG NSEC TYPE128");
+
+  it("accepts an NSEC at the name with NXNAME as a name error", () => {
+    expect(proveNameError(n("ml.example."), EXAMPLE, [compact])).toEqual({ security: "secure" });
+  });
+
+  it("still refuses an NSEC at the name without NXNAME as a name error", () => {
+    const plain = record("ml.example. 3600 IN NSEC \\000.ml.example. RRSIG NSEC");
+    expect(proveNameError(n("ml.example."), EXAMPLE, [plain]).security).toBe("bogus");
+  });
+
+  it("proves NODATA for any type but RRSIG and NSEC from the same record", () => {
+    expect(proveNoData(n("ml.example."), RrType.A, EXAMPLE, [compact])).toEqual({
+      security: "secure",
+    });
+  });
+});
