@@ -113,6 +113,18 @@ class ZoneReader {
     }
   }
 
+  /** Type mnemonics seen so far; a zone file spells few of them, many times. */
+  private readonly types = new Map<string, number | undefined>();
+
+  private typeCode(text: string): number | undefined {
+    let t = this.types.get(text);
+    if (t === undefined && !this.types.has(text)) {
+      t = typeFromText(text);
+      this.types.set(text, t);
+    }
+    return t;
+  }
+
   private owner(text: string): Name {
     if (text === this.lastOwnerText && this.origin === this.lastOwnerOrigin && this.lastOwner) {
       return this.lastOwner.slice();
@@ -145,7 +157,10 @@ class ZoneReader {
       const w = t[k]!.text;
       if (ttl === undefined && isDigit(w)) {
         ttl = parseTtl(w);
-      } else if (cls === undefined && (cls = classFromText(w)) !== undefined) {
+      } else if (
+        cls === undefined &&
+        (cls = w === "IN" ? RrClass.IN : classFromText(w)) !== undefined
+      ) {
         // class taken
       } else {
         break;
@@ -154,7 +169,7 @@ class ZoneReader {
     }
     const typeToken = t[k++];
     if (!typeToken) throw new ZoneSyntaxError("missing RR type");
-    const type = typeToken.quoted ? undefined : typeFromText(typeToken.text);
+    const type = typeToken.quoted ? undefined : this.typeCode(typeToken.text);
     if (type === undefined) throw new ZoneSyntaxError(`unknown RR type "${typeToken.text}"`);
     if (ttl !== undefined) this.lastTtl = ttl;
     else ttl = this.ttlDirective ?? this.lastTtl;
