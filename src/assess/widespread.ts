@@ -34,21 +34,24 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 
 /**
  * The local clock is suspect when the watched zone fails only on the
- * signature window (expired or not yet valid, RFC 4035 §5.3.1) and more
- * than half of the control zones do the same at the same time: independent
- * signers do not all expire at once, a wrong clock makes them look so.
+ * signature window (expired or not yet valid, RFC 4035 §5.3.1) and either
+ * more than half of the control zones do the same at the same time
+ * (independent signers do not all expire at once), or most of the
+ * recursive vantages, which check the same signatures with their own
+ * clocks, give their users validated answers (AD set) for those very names.
  */
 export function clockSuspect(round: Round): boolean {
+  const watchedBogus = round.observations.filter(locallyBogus);
+  if (watchedBogus.length === 0 || !watchedBogus.every(timeBogus)) return false;
   const controls = round.control.filter((o) => o.reachable);
   const controlZones = distinct(controls.map((o) => o.zone.toLowerCase()));
   const expiredControlZones = distinct(controls.filter(timeBogus).map((o) => o.zone.toLowerCase()));
-  const watchedBogus = round.observations.filter(locallyBogus);
-  const watchedOnlyTime = watchedBogus.length > 0 && watchedBogus.every(timeBogus);
-  return (
-    controlZones.length > 0 &&
-    expiredControlZones.length * 2 > controlZones.length &&
-    watchedOnlyTime
+  if (controlZones.length > 0 && expiredControlZones.length * 2 > controlZones.length) return true;
+  const seenByResolvers = watchedBogus.filter((o) => o.vantage.kind === "recursive");
+  const validatedForUsers = seenByResolvers.filter(
+    (o) => o.userAnswer?.rcode.toUpperCase() === "NOERROR" && o.userAnswer.ad,
   );
+  return seenByResolvers.length > 0 && validatedForUsers.length * 2 > seenByResolvers.length;
 }
 
 /** The figures of one round against the thresholds. */
@@ -135,8 +138,9 @@ export function assessRound(round: Round, t: Thresholds): RoundFigures {
 export function describeRound(f: RoundFigures, t: Thresholds): string {
   if (f.clockSuspect) {
     return (
-      `local clock suspect at ${isoTime(f.at)}: the zone and the control zones all show ` +
-      `expired or not-yet-valid signatures at once; nothing is concluded about the zone`
+      `local clock suspect at ${isoTime(f.at)}: our own validation finds only expired or ` +
+      `not-yet-valid signatures, and the control zones show the same or the resolvers ` +
+      `validate these answers with their own clocks; nothing is concluded about the zone`
     );
   }
   const parts = [

@@ -224,7 +224,16 @@ describe("widespread: local clock suspect (RFC 4035 §5.3.1 compares signature t
     );
   });
 
-  it("does not suspect the clock when the control zones validate", () => {
+  it("suspects the clock when resolvers validate, with their own clocks, what we see as expired", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      watched: () => bad("signature-expired", { user: { rcode: "NOERROR", ad: true, ede: [] } }),
+    });
+    expect(clockSuspect(round)).toBe(true);
+  });
+
+  it("does not suspect the clock when the control zones validate and users see the failure too", () => {
     const round = makeRound({ zone: ZONE, at: AT, watched: () => bad("signature-expired") });
     expect(clockSuspect(round)).toBe(false);
   });
