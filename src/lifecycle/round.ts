@@ -149,15 +149,17 @@ export function onRound(d: Draft, a: Assessment, t: Thresholds): void {
   else delete d.state.candidate;
   const phase = d.state.phase;
 
-  if (a.status === "unknown") {
-    // Nothing answered, or our own clock is wrong: conclude nothing.
+  const tampered = a.noSecurityValue.tampering !== undefined;
+  if (a.status === "unknown" && !tampered) {
+    // Nothing answered, or our own clock is wrong: conclude nothing. Tampering
+    // evidence (paths serving different bytes) does not depend on the clock
+    // and is acted on below whatever the status.
     if (phase === "active") d.state.recoveryRounds = 0;
     return;
   }
   if (d.state.incident && a.confirmed.met) {
     mark(d, "confirmation", SYSTEM_ACTOR, a.confirmed.evidence.summary, true);
   }
-  const tampered = a.noSecurityValue.tampering !== undefined;
 
   switch (phase) {
     case "healthy":

@@ -255,6 +255,13 @@ describe("lifecycle: every transition on an assessed round (DESIGN, lifecycle of
       [],
     ],
     [
+      "a degraded zone is blocked on tampering evidence even when nothing else can be concluded",
+      inPhase("degraded"),
+      round({ status: "unknown", tampering: true }),
+      "blocked",
+      ["alert:tampering"],
+    ],
+    [
       "a healthy zone stays put when nothing answered",
       inPhase("healthy"),
       round({ status: "unknown" }),
