@@ -294,17 +294,15 @@ export function verifyRrset(
       throw new RangeError("every RRSIG passed must share the RRset's owner and class");
     }
   }
-  const owner = nameToText(rrset.owner);
-  const type = typeToText(rrset.type);
   if (rrsigs.length === 0) {
-    return {
-      ...bogus("rrsigs-missing", `no RRSIG covers ${owner} ${type}`, { owner, type }),
-      checks: [],
-    };
+    const where = at(rrset);
+    const v = bogus("rrsigs-missing", `no RRSIG covers ${where.owner} ${where.type}`, where);
+    return { ...v, checks: [] };
   }
   const canonical = canonicalRrset(rrset);
   if (!canonical) {
-    const v = bogus("malformed", `malformed RDATA in ${owner} ${type}`, { owner, type });
+    const where = at(rrset);
+    const v = bogus("malformed", `malformed RDATA in ${where.owner} ${where.type}`, where);
     return { ...v, checks: [] };
   }
   const keys = dnskeys.flatMap((rr) => {
