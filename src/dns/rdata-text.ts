@@ -7,14 +7,15 @@
  * text gives the same octets back, the generic form otherwise; the output
  * parses back to identical RDATA.
  *
- * Limitations: HIP, A6, SVCB and HTTPS, NULL and the meta types have no codec
- * of their own: they are read and written in the generic form only.
+ * Limitations: HIP, A6, NULL and the meta types have no codec of their own:
+ * they are read and written in the generic form only.
  */
 import { RrClass, RrType, typeToText } from "./rr.js";
 import type { Name } from "./name.js";
 import { BASIC_CODECS, type RdataCodec } from "./rdata-text-basic.js";
 import { DNSSEC_CODECS } from "./rdata-text-dnssec.js";
 import { MISC_CODECS } from "./rdata-text-misc.js";
+import { SVCB_CODECS } from "./rdata-text-svcb.js";
 import {
   hexDecode,
   hexEncode,
@@ -30,6 +31,7 @@ const CODECS: ReadonlyMap<number, RdataCodec> = new Map([
   ...BASIC_CODECS,
   ...DNSSEC_CODECS,
   ...MISC_CODECS,
+  ...SVCB_CODECS,
 ]);
 
 const MAX_RDATA_LENGTH = 0xffff; // RFC 1035 §3.2.1: RDLENGTH is 16 bits

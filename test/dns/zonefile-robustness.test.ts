@@ -47,10 +47,7 @@ describe("damaged zone files", () => {
 });
 
 describe("RFC 3597 §5: any RDATA prints as text that reads back to the same octets", () => {
-  const types = [...Object.values(RrType), 65280].filter(
-    (t) =>
-      ![RrType.OPT, RrType.TKEY, RrType.TSIG, RrType.IXFR, RrType.AXFR, RrType.ANY].includes(t),
-  );
+  const types: number[] = [...Object.values(RrType), 65280];
   const valid = parseZone(zoneText);
   if (!valid.ok) throw new Error(valid.error.message);
 

@@ -254,6 +254,48 @@ describe("RFC 5155 §3.3 and RFC 4648 §7: NSEC3 text", () => {
   });
 });
 
+describe("RFC 9460: SVCB and HTTPS parameters, written as BIND writes them", () => {
+  // Right-hand sides: BIND 9.18 named-rrchecker -p output for the left-hand side.
+  const cases: [string, string][] = [
+    [
+      "HTTPS 1 . alpn=h2,h3 ipv4hint=192.0.2.1,192.0.2.2 ech=AEP+DQA= ipv6hint=2001:db8::1",
+      '1 . alpn="h2,h3" ipv4hint=192.0.2.1,192.0.2.2 ech=AEP+DQA= ipv6hint=2001:db8::1',
+    ],
+    [
+      "SVCB 16 foo.example.org. (alpn=h2,h3-19 mandatory=ipv4hint,alpn ipv4hint=192.0.2.1)",
+      '16 foo.example.org. mandatory=alpn,ipv4hint alpn="h2,h3-19" ipv4hint=192.0.2.1',
+    ],
+    [
+      "SVCB 1 . key65333=ex1 key65444=ex2 mandatory=key65444,key65333",
+      '1 . mandatory=key65333,key65444 key65333="ex1" key65444="ex2"',
+    ],
+    ['SVCB 1 foo.example.com. key667="hello\\210qoo"', '1 foo.example.com. key667="hello\\210qoo"'],
+    [
+      'SVCB 16 foo.example.org. alpn="f\\\\\\\\oo\\\\,bar,h2"',
+      '16 foo.example.org. alpn="f\\\\\\\\oo\\\\,bar,h2"',
+    ],
+    ["SVCB 1 . port=53 no-default-alpn alpn=dot", '1 . alpn="dot" no-default-alpn port=53'],
+  ];
+  for (const [input, bind] of cases) {
+    it(`writes ${input.split(" ")[0]} ${input.slice(input.indexOf(" ") + 1, 40)}... in key order`, () => {
+      const rr = parseRecord(`a. 1 IN ${input}`);
+      expect(rdataToText(rr.type, rr.rdata)).toBe(bind);
+    });
+  }
+
+  it("rejects a key given twice, an unknown key name and the reserved key 65535", () => {
+    expect(() => parseRecord("a. 1 SVCB 1 . port=1 port=2")).toThrow(/port given twice/);
+    expect(() => parseRecord("a. 1 SVCB 1 . colour=blue")).toThrow(/unknown SvcParamKey/);
+    expect(() => parseRecord("a. 1 SVCB 1 . key65535=x")).toThrow(/reserved/);
+  });
+
+  it("writes parameters out of wire order in the generic form", () => {
+    // port (3) before alpn (1): not the order RFC 9460 §2.2 requires.
+    const rdata = bytes("0001 00 0003 0002 0035 0001 0003 02 6832");
+    expect(rdataToText(64, rdata)).toBe(`\\# ${rdata.length} ${hex(rdata)}`);
+  });
+});
+
 describe("syntax errors name their line and say what is wrong", () => {
   const cases: [string, string, number, RegExp][] = [
     ["an unknown type", "a. 1 A 192.0.2.1\nb. 1 BOGUS x", 2, /unknown RR type "BOGUS"/],
