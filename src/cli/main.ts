@@ -7,6 +7,7 @@ export type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   "verify-zone": async () => (await import("./verify-zone.js")).run,
+  check: async () => (await import("./check.js")).run,
 };
 
 const USAGE = `usage: nta-watch <command> [options]
@@ -14,6 +15,8 @@ const USAGE = `usage: nta-watch <command> [options]
 commands:
   verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json]
       verify every signed RRset of a zone file
+  check ZONE --config FILE [--json]
+      probe ZONE once from every vantage and authoritative server
 
 exit status: 0 ok, 1 a check failed, 2 usage or input error`;
 

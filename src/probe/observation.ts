@@ -58,6 +58,13 @@ export type Vantage = RecursiveVantage | AuthoritativeVantage;
 export interface Canary {
   name: string;
   type: string;
+  /**
+   * Stable identity of the canary across rounds ("soa", "dnskey",
+   * "signed-child-ds", "unsigned-child-ds", "nxdomain", or "name/TYPE" for a
+   * configured one). The name of the "nxdomain" canary changes every round;
+   * metric labels and comparisons across rounds use this id, never the name.
+   */
+  id?: string;
 }
 
 /** One EDNS Extended DNS Error option (RFC 8914 §2). */
@@ -74,6 +81,16 @@ export interface UserAnswer {
   ad: boolean;
   ede: EdeOption[];
   latencyMs: number;
+}
+
+/** The last response of a validated lookup, as the probe engine saw it. */
+export interface RawAnswer {
+  /** RCODE mnemonic of the response that answered the canary. */
+  rcode: string;
+  /** Address of the server that gave it (the vantage, or the authoritative server). */
+  server: string;
+  /** Queries the lookup took, chain included. */
+  queries: number;
 }
 
 /** Why a probe got no usable answer. */
@@ -117,6 +134,11 @@ export interface Observation {
   error?: ProbeError;
   /** Recursive vantages only, when reachable. */
   userAnswer?: UserAnswer;
+  /**
+   * The answer `verdict` judged: the CD=1/DO answer of a recursive vantage,
+   * or the authoritative server's own answer. Absent when none came back.
+   */
+  rawAnswer?: RawAnswer;
   /** Our own validation of the CD=1/DO answer (indeterminate when unreachable). */
   verdict: Verdict;
   fingerprints?: Fingerprints;
