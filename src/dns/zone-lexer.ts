@@ -27,17 +27,39 @@ const BACKSLASH = 0x5c;
 export class ZoneLexer {
   private pos = 0;
   private line = 1;
+  // Entries and tokens are reused from one call to the next: a zone of tens
+  // of thousands of records then makes no garbage but the token strings.
+  private readonly entry: ZoneEntry = { line: 0, tokens: [], blankOwner: false };
+  private readonly pool: Token[] = [];
 
   constructor(private readonly text: string) {}
 
-  /** The next entry, or undefined at the end; throws ZoneSyntaxError with its line. */
+  private push(text: string, quoted: boolean): void {
+    const tokens = this.entry.tokens;
+    const t = this.pool[tokens.length];
+    if (t) {
+      t.text = text;
+      t.quoted = quoted;
+      tokens.push(t);
+    } else {
+      const fresh = { text, quoted };
+      this.pool.push(fresh);
+      tokens.push(fresh);
+    }
+  }
+
+  /**
+   * The next entry, or undefined at the end; throws ZoneSyntaxError with its
+   * line. The entry returned is valid until the next call.
+   */
   next(): ZoneEntry | undefined {
     const s = this.text;
     const n = s.length;
     let i = this.pos;
     let depth = 0;
     let openedOn = 0;
-    const tokens: Token[] = [];
+    const tokens = this.entry.tokens;
+    tokens.length = 0;
     let entryLine = 0;
     let blankOwner = false;
     // Whether the current physical line began with white space.
@@ -89,7 +111,7 @@ export class ZoneLexer {
           i += d === BACKSLASH ? 2 : 1;
         }
         if (i >= n) throw new ZoneSyntaxError("quoted string not closed", this.line);
-        tokens.push({ text: s.slice(start, i), quoted: true });
+        this.push(s.slice(start, i), true);
         i++;
         continue;
       }
@@ -117,13 +139,15 @@ export class ZoneLexer {
         }
         i++;
       }
-      tokens.push({ text: s.slice(start, Math.min(i, n)), quoted: false });
+      this.push(s.slice(start, Math.min(i, n)), false);
     }
     this.pos = i;
     if (depth > 0) {
       throw new ZoneSyntaxError(`"(" opened on line ${openedOn} is never closed`, openedOn);
     }
     if (tokens.length === 0) return undefined;
-    return { line: entryLine, tokens, blankOwner };
+    this.entry.line = entryLine;
+    this.entry.blankOwner = blankOwner;
+    return this.entry;
   }
 }
