@@ -17,9 +17,13 @@ export function vantageLabel(v: Vantage): string {
   return v.host ? `${v.host} ${v.address}` : v.address;
 }
 
-/** A stable key for a canary: "<name>/<TYPE>", name lowercased. */
+/**
+ * A key for a canary that is stable across rounds: its `id` when the probe
+ * engine set one (the "nxdomain" canary's name changes every round), else
+ * "<name>/<TYPE>" with the name lowercased.
+ */
 export function canaryKey(c: Canary): string {
-  return `${c.name.toLowerCase()}/${c.type.toUpperCase()}`;
+  return c.id ?? `${c.name.toLowerCase()}/${c.type.toUpperCase()}`;
 }
 
 /** Zone names compare without case and with or without the trailing dot. */

@@ -186,3 +186,30 @@ describe("last known good: recorded only from data secure on every path", () => 
     expect(next[canaryKey(canaries(ZONE)[2]!)]?.at).toBe(AT);
   });
 });
+
+describe("no security value: canaries whose bytes change every round", () => {
+  const nxdomain = (label: string) => ({ id: "nxdomain", name: `${label}.${ZONE}`, type: "A" });
+
+  it("keys a canary by the probe engine's stable id when it has one", () => {
+    expect(canaryKey(nxdomain("nta-watch-abc"))).toBe("nxdomain");
+    expect(canaryKey({ name: "NIC.de.", type: "a" })).toBe("nic.de./A");
+  });
+
+  it("does not take the changing proof of a random name error for data changed with the break", () => {
+    const before = makeRound({
+      zone: ZONE,
+      at: AT - 300,
+      canaries: [nxdomain("nta-watch-first")],
+      watched: () => ({ data: "NSEC3 proof for the first random name" }),
+    });
+    const during = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [nxdomain("nta-watch-second")],
+      watched: () => bad("denial-invalid", { data: "NSEC3 proof for the second random name" }),
+    });
+    const p = assessNoSecurityValue(during, updateLastKnownGood({}, before), T);
+    expect(p.tampering).toBeUndefined();
+    expect(p.met).toBe(true);
+  });
+});
