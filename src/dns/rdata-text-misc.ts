@@ -326,7 +326,9 @@ const caa: RdataCodec = {
   toText(r) {
     const flags = r.u8();
     const tag = r.bytes(r.u8());
-    if (tag.length === 0 || !tag.every((b) => /[A-Za-z0-9]/.test(String.fromCharCode(b)))) {
+    const alnum = (b: number): boolean =>
+      (b >= 0x30 && b <= 0x39) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a);
+    if (tag.length === 0 || !tag.every(alnum)) {
       throw new RdataDecodeError("bad CAA tag");
     }
     return `${flags} ${String.fromCharCode(...tag)} ${quoteString(r.rest())}`;

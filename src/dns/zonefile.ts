@@ -142,8 +142,9 @@ class ZoneReader {
     let k = 0;
     let owner: Name;
     if (e.blankOwner) {
-      if (!this.lastOwner)
+      if (!this.lastOwner) {
         throw new ZoneSyntaxError("no owner: first record starts with white space");
+      }
       owner = this.lastOwner.slice();
     } else {
       if (t[0]!.quoted) throw new ZoneSyntaxError("owner name must not be quoted");
@@ -153,19 +154,15 @@ class ZoneReader {
     // RFC 1035 §5.1: TTL and class may come in either order, and either may be absent.
     let ttl: number | undefined;
     let cls: number | undefined;
-    for (let n = 0; n < 2 && k < t.length && !t[k]!.quoted; n++) {
+    for (let n = 0; n < 2 && k < t.length && !t[k]!.quoted; n++, k++) {
       const w = t[k]!.text;
       if (ttl === undefined && isDigit(w)) {
         ttl = parseTtl(w);
-      } else if (
-        cls === undefined &&
-        (cls = w === "IN" ? RrClass.IN : classFromText(w)) !== undefined
-      ) {
-        // class taken
-      } else {
-        break;
+        continue;
       }
-      k++;
+      const c = cls === undefined ? (w === "IN" ? RrClass.IN : classFromText(w)) : undefined;
+      if (c === undefined) break;
+      cls = c;
     }
     const typeToken = t[k++];
     if (!typeToken) throw new ZoneSyntaxError("missing RR type");
