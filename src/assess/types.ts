@@ -29,6 +29,8 @@ export interface RoundFigures {
   vantagesUnreachable: string[];
   /** Vantages whose control zones did not validate: excluded, their problem or ours. */
   vantagesControlFailed: string[];
+  /** Vantages with no control-zone answer in the round: excluded, nothing proves they validate. */
+  vantagesWithoutControl: string[];
   implementationsCounted: string[];
   implementationsFailing: string[];
   implementationShare: number;

@@ -62,6 +62,7 @@ export function assessRound(round: Round, t: Thresholds): RoundFigures {
 
   const unreachable: string[] = [];
   const controlFailed: string[] = [];
+  const withoutControl: string[] = [];
   const counted: { vantage: RecursiveVantage; observations: Observation[] }[] = [];
   for (const observations of groupBy(recursive, (o) => vantageKey(o.vantage)).values()) {
     const vantage = observations[0]!.vantage as RecursiveVantage;
@@ -71,7 +72,11 @@ export function assessRound(round: Round, t: Thresholds): RoundFigures {
       continue;
     }
     const controls = (controlByVantage.get(vantageKey(vantage)) ?? []).filter((o) => o.reachable);
-    if (controls.length === 0 || controls.some(fails)) {
+    if (controls.length === 0) {
+      withoutControl.push(vantageLabel(vantage));
+      continue;
+    }
+    if (controls.some(fails)) {
       controlFailed.push(vantageLabel(vantage));
       continue;
     }
@@ -120,6 +125,7 @@ export function assessRound(round: Round, t: Thresholds): RoundFigures {
     vantageShare,
     vantagesUnreachable: unreachable,
     vantagesControlFailed: controlFailed,
+    vantagesWithoutControl: withoutControl,
     implementationsCounted: implementations,
     implementationsFailing,
     implementationShare,
@@ -157,6 +163,11 @@ export function describeRound(f: RoundFigures, t: Thresholds): string {
   }
   if (f.vantagesControlFailed.length > 0) {
     parts.push(`control zones not validating, excluded: ${f.vantagesControlFailed.join(", ")}`);
+  }
+  if (f.vantagesWithoutControl.length > 0) {
+    parts.push(
+      `no control-zone answer, excluded (are control zones configured?): ${f.vantagesWithoutControl.join(", ")}`,
+    );
   }
   const authTotal = f.authoritativesCounted + f.authoritativesUnreachable.length;
   if (authTotal > 0) {

@@ -105,6 +105,19 @@ describe("widespread: control zones from the same vantages (the watcher's own ne
     expect(f.vantagesCounted).toBe(7);
   });
 
+  it("excludes every vantage, and says so, when no control zone is probed", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      watched: () => bad("signature-invalid"),
+      controlZones: [],
+    });
+    const f = assessRound(round, T);
+    expect(f.vantagesWithoutControl).toHaveLength(VANTAGES.length);
+    expect(f.met).toBe(false);
+    expect(assessWidespread([round], T).evidence.summary).toContain("no control-zone answer");
+  });
+
   it("is not met when the control zones fail from every vantage", () => {
     const round = makeRound({
       zone: ZONE,
