@@ -141,20 +141,26 @@ function findTampering(
 }
 
 function describeTampering(f: TamperingFigures): string {
-  const parts = [
-    ...f.differingBadPaths.map(
-      (d) =>
-        `${d.canary}: bad paths serve ${d.groups.length} different ${d.field === "rrset" ? "RRsets" : "RRSIG sets"} (${describeGroups(d.groups)})`,
-    ),
-    ...f.differingFromGoodPaths.map(
-      (d) =>
-        `${d.canary}: bad paths serve other data than good paths (${describeGroups([...d.bad, ...d.good])})`,
-    ),
-    ...f.changedSinceLastKnownGood.map(
-      (d) =>
-        `${d.canary}: data changed with the break (last known good ${d.lastKnownGood.slice(0, 12)}, now ${describeGroups(d.seen)})`,
-    ),
-  ];
+  const parts: string[] = [];
+  for (const d of f.differingBadPaths) {
+    const what = d.field === "rrset" ? "RRsets" : "RRSIG sets";
+    parts.push(
+      `${d.canary}: bad paths serve ${d.groups.length} different ${what} ` +
+        `(${describeGroups(d.groups)})`,
+    );
+  }
+  for (const d of f.differingFromGoodPaths) {
+    parts.push(
+      `${d.canary}: bad paths serve other data than good paths ` +
+        `(${describeGroups([...d.bad, ...d.good])})`,
+    );
+  }
+  for (const d of f.changedSinceLastKnownGood) {
+    parts.push(
+      `${d.canary}: data changed with the break (last known good ` +
+        `${d.lastKnownGood.slice(0, 12)}, now ${describeGroups(d.seen)})`,
+    );
+  }
   return `tampering suspected, never propose: ${parts.join("; ")}`;
 }
 
@@ -231,7 +237,8 @@ export function assessNoSecurityValue(
     }
     const users =
       figures.userOnlyFailures > 0
-        ? `; ${figures.userOnlyFailures} user answers fail at vantages whose raw data validates (their caches or software)`
+        ? `; ${figures.userOnlyFailures} user answers fail at vantages whose raw data ` +
+          `validates (their caches or software)`
         : "";
     return not(`our own validation finds no bogus data${users}`);
   }

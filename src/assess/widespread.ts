@@ -166,7 +166,8 @@ export function describeRound(f: RoundFigures, t: Thresholds): string {
   }
   if (f.vantagesWithoutControl.length > 0) {
     parts.push(
-      `no control-zone answer, excluded (are control zones configured?): ${f.vantagesWithoutControl.join(", ")}`,
+      `no control-zone answer, excluded (are control zones configured?): ` +
+        f.vantagesWithoutControl.join(", "),
     );
   }
   const authTotal = f.authoritativesCounted + f.authoritativesUnreachable.length;

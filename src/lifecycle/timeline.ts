@@ -119,10 +119,16 @@ function toMarkdown(r: TimelineReport): string {
     "",
     "| time (UTC) | after start | milestone | by | what |",
     "|---|---|---|---|---|",
-    ...r.rows.map(
-      (row) =>
-        `| ${row.time} | ${formatDuration(row.sinceStart)} | ${row.milestone} | ${cell(row.actor)} | ${cell(row.summary)} |`,
-    ),
+    ...r.rows.map((row) => {
+      const cells = [
+        row.time,
+        formatDuration(row.sinceStart),
+        row.milestone,
+        row.actor,
+        row.summary,
+      ];
+      return `| ${cells.map(cell).join(" | ")} |`;
+    }),
   ];
   if (r.durations.length > 0) {
     lines.push("", "## Durations", "", ...r.durations.map((d) => `- ${d.label}: ${d.text}`));
