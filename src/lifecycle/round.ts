@@ -25,32 +25,28 @@ const NAMES: Record<Precondition, string> = {
   noSecurityValue: "no security value in rejecting",
 };
 
+const PRECONDITIONS: readonly Precondition[] = ["widespread", "confirmed", "noSecurityValue"];
+
+function held(a: Assessment, p: Precondition): { met: boolean; summary: string } {
+  const { met, evidence } = a[p];
+  return { met, summary: evidence.summary };
+}
+
 /** Two of three preconditions hold, without tampering: name the missing one. */
 export function candidateOf(a: Assessment): Candidate | undefined {
   if (a.noSecurityValue.tampering) return undefined;
-  const held: Record<Precondition, { met: boolean; summary: string }> = {
-    widespread: { met: a.widespread.met, summary: a.widespread.evidence.summary },
-    confirmed: { met: a.confirmed.met, summary: a.confirmed.evidence.summary },
-    noSecurityValue: { met: a.noSecurityValue.met, summary: a.noSecurityValue.evidence.summary },
-  };
-  const missing = (Object.keys(held) as Precondition[]).filter((p) => !held[p].met);
+  const missing = PRECONDITIONS.filter((p) => !held(a, p).met);
   if (missing.length !== 1) return undefined;
   const m = missing[0]!;
-  return { missing: m, summary: `candidate; missing: ${NAMES[m]} (${held[m].summary})` };
+  return { missing: m, summary: `candidate; missing: ${NAMES[m]} (${held(a, m).summary})` };
 }
 
 function allThree(a: Assessment): boolean {
-  return a.widespread.met && a.confirmed.met && a.noSecurityValue.met;
+  return PRECONDITIONS.every((p) => held(a, p).met);
 }
 
 function lapsed(a: Assessment): string {
-  const gone = (["widespread", "confirmed", "noSecurityValue"] as const).filter((p) =>
-    p === "widespread"
-      ? !a.widespread.met
-      : p === "confirmed"
-        ? !a.confirmed.met
-        : !a.noSecurityValue.met,
-  );
+  const gone = PRECONDITIONS.filter((p) => !held(a, p).met);
   return `no longer holds: ${gone.map((p) => NAMES[p]).join(", ")}`;
 }
 
