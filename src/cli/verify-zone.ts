@@ -13,17 +13,24 @@
  *
  * Start-up matters here (this runs in scripts and CI): only the zone-file
  * reader and the verifier are loaded up front; the anchor readers when
- * --anchor is given.
+ * --anchor is given. Zones of 256 KiB and more are verified on this thread
+ * and --threads worker threads (default: one per further core), started
+ * before the zone is parsed.
  */
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { NameSyntaxError, nameToText, parseName, type Name } from "../dns/name.js";
 import { parseZone } from "../dns/zonefile.js";
 import type { Rr } from "../dns/rr.js";
-import { verifyZone, type ZoneReport } from "../dnssec/zone-verifier.js";
+import { finishZone, planZone, type ZoneReport } from "../dnssec/zone-verifier.js";
 
 export const USAGE =
-  "usage: nta-watch verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json]";
+  "usage: nta-watch verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json] [--threads N]";
+
+/** Below this size a zone is verified on one thread: starting workers would cost more than they save. */
+const PARALLEL_MIN_BYTES = 256 * 1024;
+const MAX_THREADS = 64;
 
 export interface Io {
   stdout(text: string): void;
@@ -133,6 +140,41 @@ function summary(report: ZoneReport, anchorNote: string | undefined): string {
   return lines.join("\n") + "\n";
 }
 
+/** Extra threads by default: one per further core (this thread verifies too). */
+function defaultThreads(): number {
+  return Math.min(availableParallelism() - 1, MAX_THREADS);
+}
+
+function parseThreads(text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_THREADS) {
+    throw new UsageError(`--threads ${text}: expected 0..${MAX_THREADS} worker threads`);
+  }
+  return Number(text);
+}
+
+/** Parses and verifies, with `threads` worker threads started before parsing so they are ready in time. */
+async function verify(
+  text: string,
+  opts: {
+    file: string;
+    origin: Name;
+    now: number;
+    threads: number;
+    anchors?: { ds: Rr[]; dnskey: Rr[] };
+  },
+): Promise<ZoneReport> {
+  const { VerifierPool } = await import("../dnssec/zone-verifier-parallel.js");
+  const pool = new VerifierPool(opts.threads);
+  try {
+    const zone = parseZone(text, { origin: opts.origin, file: opts.file });
+    if (!zone.ok) throw inputError(`${opts.file}:${zone.error.line}: ${zone.error.message}`);
+    const plan = planZone(zone.records, { origin: opts.origin, now: opts.now });
+    return finishZone(plan, await pool.run(plan), opts.anchors);
+  } finally {
+    void pool.close();
+  }
+}
+
 /** The command with its I/O passed in. */
 export async function runWith(args: string[], io: Io): Promise<number> {
   try {
@@ -146,6 +188,7 @@ export async function runWith(args: string[], io: Io): Promise<number> {
           at: { type: "string", short: "t" },
           anchor: { type: "string", short: "a" },
           json: { type: "boolean" },
+          threads: { type: "string" },
           help: { type: "boolean", short: "h" },
         },
       });
@@ -178,12 +221,12 @@ export async function runWith(args: string[], io: Io): Promise<number> {
     } catch (e) {
       throw inputError(`${file}: ${(e as Error).message}`);
     }
-    const zone = parseZone(text, { origin, file });
-    if (!zone.ok) throw inputError(`${file}:${zone.error.line}: ${zone.error.message}`);
-
-    const report = verifyZone(zone.records, {
+    const threads = values.threads === undefined ? defaultThreads() : parseThreads(values.threads);
+    const report = await verify(text, {
+      file,
       origin,
       now,
+      threads: text.length >= PARALLEL_MIN_BYTES ? threads : 0,
       ...(anchors && { anchors: { ds: anchors.ds, dnskey: anchors.dnskey } }),
     });
     io.stdout(values.json ? `${JSON.stringify(report)}\n` : summary(report, anchors?.note));

@@ -30,11 +30,11 @@
  * records (`signatures`); `failures` lists signatures and RRsets, in zone
  * order.
  */
-import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
-import { isSubdomain, labelCount, lowerName, nameToText, type Name } from "../dns/name.js";
+import { groupRrsets } from "../dns/canonical.js";
+import { isSubdomain, labelCount, nameEquals, nameToText, type Name } from "../dns/name.js";
 import { RrType, typeToText, type Rr, type RrSet } from "../dns/rr.js";
 import { verifyRrset } from "./rrsig.js";
-import { type Reason, type Security, type Verdict, edeFor } from "./verdict.js";
+import { edeFor, type Reason, type Security, type Verdict } from "./verdict.js";
 import { trustZoneKeys } from "./zone-keys.js";
 
 export interface VerifyZoneOptions {
@@ -81,7 +81,12 @@ export interface ZoneReport {
 
 /** Lowercased wire form as a string, for maps; its suffixes at label starts are its ancestors. */
 function ownerKey(owner: Name): string {
-  return Buffer.from(lowerName(owner)).toString("latin1");
+  let key = "";
+  for (let i = 0; i < owner.length; i++) {
+    const b = owner[i]!;
+    key += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
+  }
+  return key;
 }
 
 /** Keys of the proper ancestors of a name strictly below `apexLabels` labels' depth. */
@@ -117,8 +122,40 @@ function recordsOf(rrset: RrSet): Rr[] {
   }));
 }
 
-/** Verifies every signed RRset of a zone at `options.now`. */
-export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): ZoneReport {
+/** One authoritative RRset to verify, with the RRSIGs that cover it. */
+export interface RrsetJob {
+  rrset: RrSet;
+  rrsigs: Rr[];
+}
+
+/** What verifying one job found. */
+export interface JobResult {
+  security: Security;
+  failures: ZoneFailure[];
+}
+
+/**
+ * A zone sorted out for verification: the jobs in zone order, with the
+ * failures found while sorting (RRSIGs of absent RRsets) placed between
+ * them. Jobs can be verified in any order and on any thread.
+ */
+export interface ZonePlan {
+  origin: Name;
+  now: number;
+  /** Whether the zone is signed at all: a DNSKEY RRset at the apex or any RRSIG. */
+  signed: boolean;
+  /** The apex DNSKEY records, the keys every RRSIG is checked with. */
+  zoneKeys: Rr[];
+  apexDnskey: RrsetJob | undefined;
+  jobs: RrsetJob[];
+  /** Failures found while sorting, each with the number of jobs before it. */
+  early: { before: number; failure: ZoneFailure }[];
+  signatures: number;
+  skipped: number;
+}
+
+/** Sorts a zone's records into RRsets and picks the ones to verify (see the module doc). */
+export function planZone(records: readonly Rr[], options: VerifyZoneOptions): ZonePlan {
   const { origin, now } = options;
   const apexKey = ownerKey(origin);
   const apexLabels = labelCount(origin);
@@ -127,17 +164,23 @@ export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): 
   // Zone cuts (NS below the apex) and DNAME owners: what lies below them is not ours.
   const cuts = new Set<string>();
   const dnames = new Set<string>();
-  const keys = new Map<RrsetGroup, string>();
+  const keys: string[] = new Array<string>(groups.length);
   let signed = false;
-  for (const g of groups) {
+  let lastOwner: Name | undefined;
+  let lastKey = "";
+  for (const [i, g] of groups.entries()) {
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
-    const key = ownerKey(owner);
-    keys.set(g, key);
+    // Zone files keep an owner's records together: reuse the key of the previous group.
+    if (!lastOwner || !nameEquals(owner, lastOwner)) {
+      lastKey = ownerKey(owner);
+      lastOwner = owner;
+    }
+    keys[i] = lastKey;
     if (g.rrsigs.length > 0) signed = true;
     if (!g.rrset) continue;
-    if (g.rrset.type === RrType.NS && key !== apexKey) cuts.add(key);
-    if (g.rrset.type === RrType.DNAME) dnames.add(key);
-    if (g.rrset.type === RrType.DNSKEY && key === apexKey) signed = true;
+    if (g.rrset.type === RrType.NS && lastKey !== apexKey) cuts.add(lastKey);
+    if (g.rrset.type === RrType.DNAME) dnames.add(lastKey);
+    if (g.rrset.type === RrType.DNSKEY && lastKey === apexKey) signed = true;
   }
   const places = new Map<string, Place>();
   const placeOf = (owner: Name, key: string): Place => {
@@ -154,41 +197,44 @@ export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): 
     return p;
   };
 
-  const apexDnskey = groups.find((g) => g.rrset?.type === RrType.DNSKEY && keys.get(g) === apexKey);
-  const zoneKeys = apexDnskey?.rrset ? recordsOf(apexDnskey.rrset) : [];
-  const report: ZoneReport = {
-    zone: nameToText(origin),
+  const plan: ZonePlan = {
+    origin,
     now,
-    rrsets: 0,
+    signed,
+    zoneKeys: [],
+    apexDnskey: undefined,
+    jobs: [],
+    early: [],
     signatures: 0,
-    secure: 0,
-    bogus: 0,
-    insecure: 0,
     skipped: 0,
-    failures: [],
   };
-  const verdicts: Security[] = [];
-
-  for (const g of groups) {
+  for (const [i, g] of groups.entries()) {
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
-    const place = placeOf(owner, keys.get(g)!);
+    const place = placeOf(owner, keys[i]!);
     const type = g.rrset?.type ?? (g.rrsigs[0]!.rdata[0]! << 8) | g.rrsigs[0]!.rdata[1]!;
     // RFC 4035 §2.2: at a cut only DS and NSEC are this zone's (and signed).
     const ours =
       place === "authoritative" ||
       (place === "cut" && (type === RrType.DS || type === RrType.NSEC));
     if (!ours) {
-      report.skipped += (g.rrset?.rdatas.length ?? 0) + g.rrsigs.length;
+      plan.skipped += (g.rrset?.rdatas.length ?? 0) + g.rrsigs.length;
       continue;
     }
+    plan.signatures += g.rrsigs.length;
+    if (g.rrset) {
+      const job = { rrset: g.rrset, rrsigs: g.rrsigs };
+      plan.jobs.push(job);
+      if (type === RrType.DNSKEY && keys[i] === apexKey) plan.apexDnskey = job;
+      continue;
+    }
+    // RRSIGs for a type the owner does not have.
     const ownerText = nameToText(owner);
     const typeText = typeToText(type);
-    report.signatures += g.rrsigs.length;
-    if (!g.rrset) {
-      // RRSIGs for a type the owner does not have.
-      for (const sig of g.rrsigs) {
-        const kind = "type-covered-mismatch";
-        report.failures.push({
+    for (const sig of g.rrsigs) {
+      const kind = "type-covered-mismatch";
+      plan.early.push({
+        before: plan.jobs.length,
+        failure: {
           owner: ownerText,
           type: typeText,
           reason: kind,
@@ -196,39 +242,78 @@ export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): 
           message: `RRSIG at ${ownerText} covers ${typeText}, which ${ownerText} does not have`,
           keyTag: (sig.rdata[16]! << 8) | sig.rdata[17]!,
           algorithm: sig.rdata[2]!,
-        });
-      }
-      continue;
-    }
-    report.rrsets++;
-    if (!signed) {
-      verdicts.push("insecure");
-      continue;
-    }
-    const v = verifyRrset(g.rrset, g.rrsigs, zoneKeys, { zone: origin, now });
-    verdicts.push(v.security);
-    if (v.checks.length === 0 && v.reason) {
-      // RRset-level failure: no RRSIG at all, or RDATA that cannot be put in canonical form.
-      report.failures.push(failureOf(v.reason, ownerText, typeText));
-    }
-    if (v.security === "insecure") continue;
-    for (const c of v.checks) {
-      if (c.ok) continue;
-      if (v.security === "secure" && c.reason.kind === "unsupported-algorithm") continue;
-      report.failures.push(failureOf(c.reason, ownerText, typeText));
+        },
+      });
     }
   }
+  if (plan.apexDnskey) plan.zoneKeys = recordsOf(plan.apexDnskey.rrset);
+  return plan;
+}
+
+/** Verifies one RRset's signatures with the zone's keys (RFC 4035 §5.3). */
+export function checkJob(
+  job: RrsetJob,
+  zoneKeys: readonly Rr[],
+  context: { origin: Name; now: number; signed: boolean },
+): JobResult {
+  if (!context.signed) return { security: "insecure", failures: [] };
+  const { rrset, rrsigs } = job;
+  const v = verifyRrset(rrset, rrsigs, zoneKeys, { zone: context.origin, now: context.now });
+  const failures: ZoneFailure[] = [];
+  if (v.security === "insecure") return { security: v.security, failures };
+  const ownerText = nameToText(rrset.owner);
+  const typeText = typeToText(rrset.type);
+  if (v.checks.length === 0 && v.reason) {
+    // RRset-level failure: no RRSIG at all, or RDATA that cannot be put in canonical form.
+    failures.push(failureOf(v.reason, ownerText, typeText));
+  }
+  for (const c of v.checks) {
+    if (c.ok) continue;
+    if (v.security === "secure" && c.reason.kind === "unsupported-algorithm") continue;
+    failures.push(failureOf(c.reason, ownerText, typeText));
+  }
+  return { security: v.security, failures };
+}
+
+/**
+ * The report from the jobs' results (in job order), after checking the
+ * DNSKEY RRset against the trust anchors when there are any.
+ */
+export function finishZone(
+  plan: ZonePlan,
+  results: readonly JobResult[],
+  anchors?: VerifyZoneOptions["anchors"],
+): ZoneReport {
+  const report: ZoneReport = {
+    zone: nameToText(plan.origin),
+    now: plan.now,
+    rrsets: plan.jobs.length,
+    signatures: plan.signatures,
+    secure: 0,
+    bogus: 0,
+    insecure: 0,
+    skipped: plan.skipped,
+    failures: [],
+  };
+  let early = 0;
+  for (const [i, r] of results.entries()) {
+    while (early < plan.early.length && plan.early[early]!.before <= i) {
+      report.failures.push(plan.early[early++]!.failure);
+    }
+    report.failures.push(...r.failures);
+  }
+  while (early < plan.early.length) report.failures.push(plan.early[early++]!.failure);
 
   // The chain of trust into the zone: its DNSKEY RRset against the anchors.
   let chainBroken: Security | undefined;
-  if (options.anchors) {
+  if (anchors) {
     const chain = trustZoneKeys({
-      zone: origin,
-      dnskeys: apexDnskey?.rrset,
-      rrsigs: apexDnskey?.rrsigs ?? [],
-      ds: options.anchors.ds,
-      anchorKeys: options.anchors.dnskey,
-      now,
+      zone: plan.origin,
+      dnskeys: plan.apexDnskey?.rrset,
+      rrsigs: plan.apexDnskey?.rrsigs ?? [],
+      ds: anchors.ds,
+      anchorKeys: anchors.dnskey,
+      now: plan.now,
     });
     report.chain = chain.reason
       ? { security: chain.security, reason: chain.reason }
@@ -241,9 +326,10 @@ export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): 
     }
   }
 
-  for (const s of verdicts) {
+  for (const r of results) {
     // A broken chain makes everything bogus; anchors with only unsupported
     // algorithms make what verified insecure (RFC 4035 §5.2).
+    const s = r.security;
     const final =
       chainBroken === "bogus" ? "bogus" : s === "secure" && chainBroken ? chainBroken : s;
     if (final === "secure") report.secure++;
@@ -251,4 +337,11 @@ export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): 
     else report.bogus++;
   }
   return report;
+}
+
+/** Verifies every signed RRset of a zone at `options.now`, on this thread. */
+export function verifyZone(records: readonly Rr[], options: VerifyZoneOptions): ZoneReport {
+  const plan = planZone(records, options);
+  const results = plan.jobs.map((job) => checkJob(job, plan.zoneKeys, plan));
+  return finishZone(plan, results, options.anchors);
 }
