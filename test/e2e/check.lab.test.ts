@@ -1,0 +1,132 @@
+/**
+ * `nta-watch check` against the lab's real resolvers and authoritative
+ * servers, one test per break (SCENARIOS.md): each must be classified with
+ * the reason an operator would give. Skipped when the lab is not running
+ * (start it with `lab/lab.sh start`, as root). The lab is healed after.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run } from "../../src/cli/check.js";
+import type { CheckReport, CheckVantage } from "../../src/probe/report.js";
+import { labBreak, labConfig, labHeal, labRunning } from "./check-lab.js";
+
+const up = labRunning();
+let config = "";
+
+async function check(): Promise<{ status: number; report: CheckReport }> {
+  const out: string[] = [];
+  const log = vi.spyOn(console, "log").mockImplementation((s: string) => void out.push(s));
+  try {
+    const status = await run(["watched.", "--config", config, "--json"]);
+    return { status, report: JSON.parse(out.join("\n")) as CheckReport };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+const recursive = (r: CheckReport) => r.vantages.filter((v) => v.kind === "recursive");
+const authoritative = (r: CheckReport) => r.vantages.filter((v) => v.kind === "authoritative");
+const result = (v: CheckVantage, canary: string) => v.results.find((r) => r.canary === canary)!;
+
+describe.skipIf(!up)("check on the lab", () => {
+  beforeAll(() => {
+    config = labConfig();
+    labHeal();
+  });
+  afterAll(() => labHeal());
+
+  it("a healthy lab validates everywhere: exit 0", async () => {
+    const { status, report } = await check();
+    expect(report.summary).toMatchObject({
+      verdict: "secure",
+      failingVantages: 0,
+      totalVantages: 4,
+      failingAuthoritatives: 0,
+      totalAuthoritatives: 3,
+    });
+    expect(status).toBe(0);
+  });
+
+  it("expired signatures: bogus, signature-expired, from every vantage and server", async () => {
+    labBreak("expired");
+    const { status, report } = await check();
+    expect(report.summary.verdict).toBe("bogus");
+    expect(report.summary.reason?.kind).toBe("signature-expired");
+    expect(report.summary.failingVantages).toBe(4);
+    expect(report.summary.failingAuthoritatives).toBe(3);
+    expect(status).toBe(1);
+  });
+
+  it("a DS that matches no DNSKEY: bogus, no-dnskey-matches-ds", async () => {
+    labBreak("ds-mismatch");
+    const { report } = await check();
+    expect(report.summary.verdict).toBe("bogus");
+    expect(["no-dnskey-matches-ds", "dnskey-missing"]).toContain(report.summary.reason?.kind);
+    expect(report.summary.failingVantages).toBe(4);
+  });
+
+  it("corrupted signatures: bogus, signature-invalid", async () => {
+    labBreak("corrupt-sigs");
+    const { report } = await check();
+    expect(report.summary.reason?.kind).toBe("signature-invalid");
+    expect(report.summary.failingAuthoritatives).toBe(3);
+  });
+
+  it("missing RRSIGs: bogus, rrsigs-missing", async () => {
+    labBreak("missing-rrsigs");
+    const { report } = await check();
+    expect(report.summary.reason?.kind).toBe("rrsigs-missing");
+  });
+
+  it("the signing key removed from the DNSKEY RRset: bogus, no key for the signatures", async () => {
+    labBreak("key-removed");
+    const { report } = await check();
+    expect(report.summary.verdict).toBe("bogus");
+    expect(["no-matching-dnskey", "dnskey-missing"]).toContain(report.summary.reason?.kind);
+  });
+
+  it("bad NSEC3 signatures: the name error and the unsigned child fail, the signed child works", async () => {
+    labBreak("bad-nsec3-sigs");
+    const { report } = await check();
+    for (const v of [...recursive(report), ...authoritative(report)]) {
+      expect(result(v, "nxdomain").verdict).toBe("bogus");
+      expect(result(v, "unsigned-child-ds").verdict).toBe("bogus");
+      expect(result(v, "signed-child-ds").verdict).toBe("secure");
+    }
+  });
+
+  it("bad signatures on some servers only: the per-server view shows 2 of 3", async () => {
+    labBreak("partial");
+    const { report } = await check();
+    expect(report.summary.failingAuthoritatives).toBe(2);
+    expect(report.summary.totalAuthoritatives).toBe(3);
+    const bad = authoritative(report)
+      .filter((v) => v.verdict === "bogus")
+      .map((v) => v.address);
+    expect(bad.sort()).toEqual(["127.53.0.11", "127.53.0.12"]);
+  });
+
+  it("tampering on one path: only that vantage is bogus, with other bytes than the rest", async () => {
+    labBreak("tamper");
+    const { report } = await check();
+    const bogus = recursive(report).filter((v) => v.verdict === "bogus");
+    expect(bogus.map((v) => v.name)).toEqual(["unbound"]);
+    const soa = (name: string) =>
+      result(
+        recursive(report).find((v) => v.name === name)!,
+        "soa",
+      ).fingerprints.rrset;
+    expect(soa("unbound")).not.toBe(soa("bind"));
+    expect(soa("bind")).toBe(soa("knot"));
+    expect(report.summary.failingAuthoritatives).toBe(0);
+  });
+
+  it("a vantage down: indeterminate for that vantage only, never bogus", async () => {
+    labBreak("vantage-down");
+    const { status, report } = await check();
+    const pdns = recursive(report).find((v) => v.name === "pdns")!;
+    expect(pdns.verdict).toBe("indeterminate");
+    expect(pdns.results.every((r) => !r.reachable && r.verdict === "indeterminate")).toBe(true);
+    expect(report.summary).toMatchObject({ verdict: "secure", unreachableVantages: 1 });
+    expect(status).toBe(0);
+  });
+});
