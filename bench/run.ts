@@ -11,6 +11,7 @@ import { execPath } from "node:process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CASES, measure, opensslSpeed } from "./algorithms.js";
+import { phases } from "./phases.js";
 import { available, timeCommands, type ZoneCommand } from "./zone.js";
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 15);
@@ -81,6 +82,13 @@ for (const t of timings) {
 }
 say();
 for (const t of timings) say(`- ${t.name}: \`${t.command.replace(repo(""), "")}\``);
+say();
+
+say(`## Where the time goes (in one process, warm, median of ${RUNS})`);
+say();
+say("| phase | median ms |");
+say("|---|---:|");
+for (const p of await phases(ZONE, RUNS)) say(`| ${p.name} | ${p.medianMs.toFixed(1)} |`);
 say();
 
 say(`## Signature verifications per second (one thread, ~${SECONDS} s each)`);

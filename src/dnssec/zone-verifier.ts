@@ -9,7 +9,8 @@
  *   except names below a zone cut (glue and anything else occluded) and below
  *   a DNAME (RFC 6672 §2.3). At a cut only DS and NSEC belong to this zone;
  *   the NS RRset there and any glue address are the child's and are not
- *   signed (RFC 4035 §2.2).
+ *   signed (RFC 4035 §2.2). A DS RRset at the apex is the parent's, and
+ *   skipped too.
  * - Every RRSIG of those RRsets is checked on its own against the apex
  *   DNSKEY RRset (RFC 4035 §5.3). Each failing signature is reported, even
  *   when another signature keeps its RRset secure: a stale or broken
@@ -212,9 +213,10 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
     const place = placeOf(owner, keys[i]!);
     const type = g.rrset?.type ?? (g.rrsigs[0]!.rdata[0]! << 8) | g.rrsigs[0]!.rdata[1]!;
-    // RFC 4035 §2.2: at a cut only DS and NSEC are this zone's (and signed).
+    // RFC 4035 §2.2: at a cut only DS and NSEC are this zone's (and signed);
+    // RFC 4034 §5: a DS at the apex is the parent's.
     const ours =
-      place === "authoritative" ||
+      (place === "authoritative" && !(type === RrType.DS && keys[i] === apexKey)) ||
       (place === "cut" && (type === RrType.DS || type === RrType.NSEC));
     if (!ours) {
       plan.skipped += (g.rrset?.rdatas.length ?? 0) + g.rrsigs.length;
