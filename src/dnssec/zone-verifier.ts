@@ -32,7 +32,7 @@
  * order.
  */
 import { groupRrsets } from "../dns/canonical.js";
-import { isSubdomain, labelCount, nameEquals, nameToText, type Name } from "../dns/name.js";
+import { labelCount, nameEquals, nameToText, type Name } from "../dns/name.js";
 import { RrType, typeToText, type Rr, type RrSet } from "../dns/rr.js";
 import { verifyRrset } from "./rrsig.js";
 import { edeFor, type Reason, type Security, type Verdict } from "./verdict.js";
@@ -90,16 +90,12 @@ function ownerKey(owner: Name): string {
   return key;
 }
 
-/** Keys of the proper ancestors of a name strictly below `apexLabels` labels' depth. */
-function* ancestorsBelowApex(key: string, apexLabels: number): Generator<string> {
+/** Offsets of the labels of a name key, leftmost first (the root label excluded). */
+function labelStarts(key: string): number[] {
   const offsets: number[] = [];
-  let i = 0;
-  while (i < key.length && key.charCodeAt(i) !== 0) {
+  for (let i = 0; i < key.length && key.charCodeAt(i) !== 0; i += 1 + key.charCodeAt(i))
     offsets.push(i);
-    i += 1 + key.charCodeAt(i);
-  }
-  // offsets[0] is the name itself; offsets.length - apexLabels is the apex.
-  for (let k = 1; k < offsets.length - apexLabels; k++) yield key.slice(offsets[k]);
+  return offsets;
 }
 
 type Place = "authoritative" | "cut" | "occluded" | "outside";
@@ -184,14 +180,23 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
     if (g.rrset.type === RrType.DNSKEY && lastKey === apexKey) signed = true;
   }
   const places = new Map<string, Place>();
-  const placeOf = (owner: Name, key: string): Place => {
+  const placeOf = (key: string): Place => {
     let p = places.get(key);
     if (p) return p;
-    if (!isSubdomain(owner, origin)) p = "outside";
-    else {
+    const starts = labelStarts(key);
+    // In the zone when its rightmost labels are the apex; below a cut or a
+    // DNAME when one of its ancestors between itself and the apex is one.
+    const apexAt = starts.length - apexLabels;
+    if (
+      apexAt < 0 ||
+      key.slice(apexAt < starts.length ? starts[apexAt] : key.length - 1) !== apexKey
+    ) {
+      p = "outside";
+    } else {
       p = cuts.has(key) ? "cut" : "authoritative";
-      for (const a of ancestorsBelowApex(key, apexLabels)) {
-        if (cuts.has(a) || dnames.has(a)) p = "occluded";
+      for (let k = 1; k < apexAt && p !== "occluded"; k++) {
+        const ancestorKey = key.slice(starts[k]);
+        if (cuts.has(ancestorKey) || dnames.has(ancestorKey)) p = "occluded";
       }
     }
     places.set(key, p);
@@ -211,7 +216,7 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
   };
   for (const [i, g] of groups.entries()) {
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
-    const place = placeOf(owner, keys[i]!);
+    const place = placeOf(keys[i]!);
     const type = g.rrset?.type ?? (g.rrsigs[0]!.rdata[0]! << 8) | g.rrsigs[0]!.rdata[1]!;
     // RFC 4035 §2.2: at a cut only DS and NSEC are this zone's (and signed);
     // RFC 4034 §5: a DS at the apex is the parent's.

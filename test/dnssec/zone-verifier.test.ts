@@ -275,6 +275,25 @@ describe("RFC 4035 Appendix A and RFC 5155 Appendix A example zones", () => {
     expect(report.bogus).toBe(1);
   });
 
+  it("RFC 6672 §2.3: names below a DNAME are occluded; records outside the zone are skipped", () => {
+    const origin = parseName("example.");
+    const zone = records(readZone("rfc4035-appendixA-example.zone.signed"), origin);
+    const before = verifyZone(zone, { origin, now: at("2004-04-20T00:00:00Z") });
+    const extra = records(
+      [
+        "d.example. 3600 IN DNAME example.net.",
+        "x.d.example. 3600 IN A 192.0.2.77",
+        "elsewhere.test. 3600 IN A 192.0.2.78",
+      ].join("\n") + "\n",
+      origin,
+    );
+    const report = verifyZone([...zone, ...extra], { origin, now: at("2004-04-20T00:00:00Z") });
+    expect(report.failures).toEqual([
+      expect.objectContaining({ owner: "d.example.", type: "DNAME", reason: "rrsigs-missing" }),
+    ]);
+    expect(report.skipped).toBe(before.skipped + 2);
+  });
+
   it("an unsigned zone is insecure throughout, with no failures", () => {
     const origin = parseName("example.");
     const text = readZone("rfc4035-appendixA-example.zone.signed");
