@@ -13,7 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: nta-watch <command> [options]
 
 commands:
-  verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json]
+  verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json] [--threads N]
       verify every signed RRset of a zone file
   check ZONE --config FILE [--json]
       probe ZONE once from every vantage and authoritative server
