@@ -72,16 +72,16 @@ if (available("ldns-verify-zone")) {
 }
 const timings = timeCommands(commands, RUNS);
 const reference = timings.find((t) => t.name === "kzonecheck");
-say("| command | median ms | min ms | × kzonecheck | exit |");
-say("|---|---:|---:|---:|---|");
+say("| command | median ms | min ms | × kzonecheck | CPU ms (user+sys) | exit |");
+say("|---|---:|---:|---:|---:|---|");
 for (const t of timings) {
   const ratio = reference ? (t.medianMs / reference.medianMs).toFixed(2) : "–";
-  say(
-    `| ${t.name} | ${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)} | ${ratio} | ${t.statuses.join(",")} |`,
-  );
+  const cpu = t.cpuMs === undefined ? "–" : t.cpuMs.toFixed(0);
+  const ms = `${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)}`;
+  say(`| ${t.name} | ${ms} | ${ratio} | ${cpu} | ${t.statuses.join(",")} |`);
 }
 say();
-for (const t of timings) say(`- ${t.name}: \`${t.command.replace(repo(""), "")}\``);
+for (const t of timings) say(`- ${t.name}: \`${t.command.replaceAll(repo(""), "")}\``);
 say();
 
 say(`## Where the time goes (in one process, warm, median of ${RUNS})`);
