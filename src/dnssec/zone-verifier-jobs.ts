@@ -34,7 +34,8 @@ export function packJobs(jobs: readonly RrsetJob[]): SharedArrayBuffer {
       at += 2 + item.length;
     }
   };
-  for (const [i, { rrset, rrsigs }] of jobs.entries()) {
+  for (let i = 0; i < jobs.length; i++) {
+    const { rrset, rrsigs } = jobs[i]!;
     view.setUint32(4 + 4 * i, at);
     bytes[at] = rrset.owner.length;
     bytes.set(rrset.owner, at + 1);

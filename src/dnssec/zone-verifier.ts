@@ -165,7 +165,8 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
   let signed = false;
   let lastOwner: Name | undefined;
   let lastKey = "";
-  for (const [i, g] of groups.entries()) {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
     // Zone files keep an owner's records together: reuse the key of the previous group.
     if (!lastOwner || !nameEquals(owner, lastOwner)) {
@@ -214,7 +215,8 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
     signatures: 0,
     skipped: 0,
   };
-  for (const [i, g] of groups.entries()) {
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
     const place = placeOf(keys[i]!);
     const type = g.rrset?.type ?? (g.rrsigs[0]!.rdata[0]! << 8) | g.rrsigs[0]!.rdata[1]!;
@@ -303,7 +305,8 @@ export function finishZone(
     failures: [],
   };
   let early = 0;
-  for (const [i, r] of results.entries()) {
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
     while (early < plan.early.length && plan.early[early]!.before <= i) {
       report.failures.push(plan.early[early++]!.failure);
     }
