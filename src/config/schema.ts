@@ -13,6 +13,12 @@ import { parseName, nameToText, isSubdomain, lowerName, NameSyntaxError } from "
 import { typeFromText } from "../dns/rr.js";
 import { thresholdsSchema } from "./thresholds.js";
 import { formatDuration, parseDuration } from "./duration.js";
+import {
+  apiSchema,
+  checkServiceSettings,
+  confirmationsSchema,
+  storeSchema,
+} from "./service-schema.js";
 
 /** The IPv4 addresses of the thirteen root server letters (IANA root hints, 2024). */
 export const IANA_ROOT_SERVERS: readonly string[] = Object.freeze([
@@ -234,8 +240,13 @@ export const configSchema = z
     controlZones: z.array(domainName).max(16).default([]),
     probe: probeSchema.prefault({}),
     thresholds: thresholdsSchema.prefault({}),
+    // The running service (serve): see service-schema.ts.
+    store: storeSchema.prefault({}),
+    api: apiSchema.prefault({}),
+    confirmations: confirmationsSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
+    checkServiceSettings(c, ctx);
     const firstIndex = new Map<string, number>();
     c.vantages.forEach((v, i) => {
       if (firstIndex.has(v.name)) {
