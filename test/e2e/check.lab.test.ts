@@ -87,11 +87,21 @@ describe.skipIf(!up)("check on the lab", () => {
   it("bad NSEC3 signatures: the name error and the unsigned child fail, the signed child works", async () => {
     labBreak("bad-nsec3-sigs");
     const { report } = await check();
-    for (const v of [...recursive(report), ...authoritative(report)]) {
+    for (const v of authoritative(report)) {
       expect(result(v, "nxdomain").verdict).toBe("bogus");
       expect(result(v, "unsigned-child-ds").verdict).toBe("bogus");
       expect(result(v, "signed-child-ds").verdict).toBe("secure");
     }
+    // A resolver may answer the CD=1 query from its cached SERVFAIL (PowerDNS
+    // Recursor does): no raw data to check is indeterminate, never bogus.
+    for (const v of recursive(report)) {
+      for (const canary of ["nxdomain", "unsigned-child-ds"]) {
+        expect(["bogus", "indeterminate"]).toContain(result(v, canary).verdict);
+      }
+      expect(result(v, "signed-child-ds").verdict).toBe("secure");
+    }
+    expect(report.summary.failingVantages).toBeGreaterThanOrEqual(3);
+    expect(report.summary.reason?.kind).toBe("signature-invalid");
   });
 
   it("bad signatures on some servers only: the per-server view shows 2 of 3", async () => {
@@ -110,13 +120,15 @@ describe.skipIf(!up)("check on the lab", () => {
     const { report } = await check();
     const bogus = recursive(report).filter((v) => v.verdict === "bogus");
     expect(bogus.map((v) => v.name)).toEqual(["unbound"]);
-    const soa = (name: string) =>
+    // The rogue zone repeats the SOA but publishes other keys and signatures.
+    const print = (name: string, canary: string) =>
       result(
         recursive(report).find((v) => v.name === name)!,
-        "soa",
-      ).fingerprints.rrset;
-    expect(soa("unbound")).not.toBe(soa("bind"));
-    expect(soa("bind")).toBe(soa("knot"));
+        canary,
+      ).fingerprints;
+    expect(print("unbound", "dnskey").rrset).not.toBe(print("bind", "dnskey").rrset);
+    expect(print("unbound", "soa").rrsigs).not.toBe(print("bind", "soa").rrsigs);
+    expect(print("bind", "dnskey").rrset).toBe(print("knot", "dnskey").rrset);
     expect(report.summary.failingAuthoritatives).toBe(0);
   });
 
