@@ -182,8 +182,9 @@ function groupKey(owner: Name, cls: number, type: number): string {
 /**
  * Groups records into RRsets by owner (case-insensitively), class and type,
  * keeping first-seen order (RFC 2181 §5). An RRSIG joins the group of the
- * type it covers. The RRset keeps the owner spelling of its first record and
- * the lowest TTL of its records (RFC 2181 §5.2).
+ * type it covers; one too short to hold a Type Covered field is left out.
+ * The RRset keeps the owner spelling of its first record and the lowest TTL
+ * of its records (RFC 2181 §5.2).
  */
 export function groupRrsets(rrs: readonly Rr[]): RrsetGroup[] {
   const groups = new Map<string, RrsetGroup>();
