@@ -13,23 +13,22 @@
  *
  * Start-up matters here (this runs in scripts and CI): only the zone-file
  * reader and the verifier are loaded up front; the anchor readers when
- * --anchor is given. Zones of 256 KiB and more are verified on this thread
- * and --threads worker threads (default: one per further core), started
- * before the zone is parsed.
+ * --anchor is given. `--threads N` adds N worker threads for the signature
+ * checks (zone-verifier-parallel.ts); the default is none, since on the
+ * 2017 root zone (2,950 signatures) and on a synthetic five-fold copy of it,
+ * measured on 2 cores, starting and warming up a second V8 isolate cost more
+ * than it saved (README, Benchmarks).
  */
 import { readFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { NameSyntaxError, nameToText, parseName, type Name } from "../dns/name.js";
 import { parseZone } from "../dns/zonefile.js";
 import type { Rr } from "../dns/rr.js";
-import { finishZone, planZone, type ZoneReport } from "../dnssec/zone-verifier.js";
+import { checkJob, finishZone, planZone, type ZoneReport } from "../dnssec/zone-verifier.js";
 
 export const USAGE =
   "usage: nta-watch verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json] [--threads N]";
 
-/** Below this size a zone is verified on one thread: starting workers would cost more than they save. */
-const PARALLEL_MIN_BYTES = 256 * 1024;
 const MAX_THREADS = 64;
 
 export interface Io {
@@ -140,11 +139,6 @@ function summary(report: ZoneReport, anchorNote: string | undefined): string {
   return lines.join("\n") + "\n";
 }
 
-/** Extra threads by default: one per further core (this thread verifies too). */
-function defaultThreads(): number {
-  return Math.min(availableParallelism() - 1, MAX_THREADS);
-}
-
 function parseThreads(text: string): number {
   if (!/^\d{1,3}$/.test(text) || Number(text) > MAX_THREADS) {
     throw new UsageError(`--threads ${text}: expected 0..${MAX_THREADS} worker threads`);
@@ -152,7 +146,10 @@ function parseThreads(text: string): number {
   return Number(text);
 }
 
-/** Parses and verifies, with `threads` worker threads started before parsing so they are ready in time. */
+/**
+ * Parses and verifies. With `threads` > 0 the worker threads are started
+ * before parsing, so that they are ready when the jobs are.
+ */
 async function verify(
   text: string,
   opts: {
@@ -163,15 +160,20 @@ async function verify(
     anchors?: { ds: Rr[]; dnskey: Rr[] };
   },
 ): Promise<ZoneReport> {
-  const { VerifierPool } = await import("../dnssec/zone-verifier-parallel.js");
-  const pool = new VerifierPool(opts.threads);
+  const pool =
+    opts.threads > 0
+      ? new (await import("../dnssec/zone-verifier-parallel.js")).VerifierPool(opts.threads)
+      : undefined;
   try {
     const zone = parseZone(text, { origin: opts.origin, file: opts.file });
     if (!zone.ok) throw inputError(`${opts.file}:${zone.error.line}: ${zone.error.message}`);
     const plan = planZone(zone.records, { origin: opts.origin, now: opts.now });
-    return finishZone(plan, await pool.run(plan), opts.anchors);
+    const results = pool
+      ? await pool.run(plan)
+      : plan.jobs.map((job) => checkJob(job, plan.zoneKeys, plan));
+    return finishZone(plan, results, opts.anchors);
   } finally {
-    void pool.close();
+    void pool?.close();
   }
 }
 
@@ -221,12 +223,12 @@ export async function runWith(args: string[], io: Io): Promise<number> {
     } catch (e) {
       throw inputError(`${file}: ${(e as Error).message}`);
     }
-    const threads = values.threads === undefined ? defaultThreads() : parseThreads(values.threads);
+    const threads = values.threads === undefined ? 0 : parseThreads(values.threads);
     const report = await verify(text, {
       file,
       origin,
       now,
-      threads: text.length >= PARALLEL_MIN_BYTES ? threads : 0,
+      threads,
       ...(anchors && { anchors: { ds: anchors.ds, dnskey: anchors.dnskey } }),
     });
     io.stdout(values.json ? `${JSON.stringify(report)}\n` : summary(report, anchors?.note));

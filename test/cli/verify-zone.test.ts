@@ -71,6 +71,14 @@ describe("verify-zone exit status and output", () => {
     });
   });
 
+  it("reports the same with --threads 1 as on one thread", async () => {
+    const args = [ROOT_2017, "--origin", ".", "--at", "2017-09-10T00:00:00Z", "--json"];
+    const one = await cli(args);
+    const two = await cli([...args, "--threads", "1"]);
+    expect(two.code).toBe(one.code);
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+  });
+
   it("takes --at as RFC 3339, UNIX seconds or YYYYMMDDHHmmSS alike", () => {
     const t = Date.parse("2017-08-25T00:00:00Z") / 1000;
     expect(parseTime("2017-08-25T00:00:00Z")).toBe(t);
@@ -127,6 +135,7 @@ describe("verify-zone errors exit 2", () => {
     [[ROOT_2025], /--origin NAME is required/],
     [[ROOT_2025, "--origin", ".", "--at", "yesterday"], /--at yesterday/],
     [[ROOT_2025, "--origin", ".", "--frobnicate"], /frobnicate/],
+    [[ROOT_2025, "--origin", ".", "--threads", "many"], /--threads many/],
     [["/nonexistent/zone", "--origin", "."], /\/nonexistent\/zone/],
   ])("%j", async (args, message) => {
     const r = await cli(args);
