@@ -43,7 +43,7 @@ const commands: ZoneCommand[] = [
     argv: [execPath, BIN, "verify-zone", ZONE, "--origin", ".", "--at", "20170825000000"],
   },
   {
-    name: "nta-watch verify-zone --threads 0",
+    name: "nta-watch verify-zone --threads 1",
     argv: [
       execPath,
       BIN,
@@ -54,7 +54,7 @@ const commands: ZoneCommand[] = [
       "--at",
       "20170825000000",
       "--threads",
-      "0",
+      "1",
     ],
   },
 ];
