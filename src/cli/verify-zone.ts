@@ -168,6 +168,10 @@ async function verify(
     const zone = parseZone(text, { origin: opts.origin, file: opts.file });
     if (!zone.ok) throw inputError(`${opts.file}:${zone.error.line}: ${zone.error.message}`);
     const plan = planZone(zone.records, { origin: opts.origin, now: opts.now });
+    if (plan.jobs.length === 0 && plan.early.length === 0) {
+      const name = nameToText(opts.origin);
+      throw inputError(`${opts.file}: no record at or below ${name}: is --origin right?`);
+    }
     const results = pool
       ? await pool.run(plan)
       : plan.jobs.map((job) => checkJob(job, plan.zoneKeys, plan));

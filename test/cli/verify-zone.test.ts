@@ -137,6 +137,7 @@ describe("verify-zone errors exit 2", () => {
     [[ROOT_2025, "--origin", ".", "--frobnicate"], /frobnicate/],
     [[ROOT_2025, "--origin", ".", "--threads", "many"], /--threads many/],
     [["/nonexistent/zone", "--origin", "."], /\/nonexistent\/zone/],
+    [[ROOT_2025, "--origin", "example."], /no record at or below example\.: is --origin right\?/],
   ])("%j", async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
