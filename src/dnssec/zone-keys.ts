@@ -94,6 +94,10 @@ export function trustZoneKeys(input: ZoneKeysInput): ZoneKeys {
     const k = parseDnskey(rr.rdata);
     return rr.type === RrType.DNSKEY && k && k.isZoneKey && isSupportedAlgorithm(k.algorithm);
   });
+  if (usable.length === 0 && usableKeys.length === 0 && parsed.every((p) => !p.ds)) {
+    // DS RDATA that cannot be read is bad data, not an algorithm we lack.
+    return result(bogus("malformed", `every DS record of ${zoneText} is malformed`, at), []);
+  }
   if (usable.length === 0 && usableKeys.length === 0) {
     // RFC 4035 §5.2, RFC 6840 §5.2: no supported algorithm or digest: insecure.
     const digestsOk = parsed.some((p) => p.ds && isSupportedDigest(p.ds.digestType));

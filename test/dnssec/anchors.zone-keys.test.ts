@@ -182,6 +182,18 @@ describe("RFC 4035 §5.2: the root DNSKEY RRset of 2017-08-21", () => {
     });
   });
 
+  it("is bogus, malformed, when no DS record can be read", () => {
+    const short: Rr = {
+      owner: ROOT,
+      type: RrType.DS,
+      class: 1,
+      ttl: 0,
+      rdata: Uint8Array.of(0x4a, 0x5c, 8),
+    };
+    const result = trustZoneKeys({ zone: ROOT, ...apex, ds: [short], now });
+    expect(result).toMatchObject({ security: "bogus", reason: { kind: "malformed", ede: 24 } });
+  });
+
   it("is indeterminate without any DS or anchor", () => {
     expect(trustZoneKeys({ zone: ROOT, ...apex, now }).security).toBe("indeterminate");
   });
