@@ -66,9 +66,10 @@ free_port_53() {
 }
 
 stop_all() {
-  local name inst
-  for name in "${RESOLVER_ORDER[@]}"; do stop_resolver "$name"; done
-  for inst in "${AUTH_ORDER[@]}"; do stop_auth "$inst"; done
+  local name
+  for name in "${RESOLVER_ORDER[@]}"; do stop_resolver "$name" & done
+  wait
+  if [[ -d "$AUTH" ]]; then stop_auths "${AUTH_ORDER[@]}"; fi
 }
 
 all_running() {
@@ -140,12 +141,11 @@ cmd_flush() {
 # Back to the healthy zone on every TLD server, the normal path for every
 # resolver, every resolver running, caches empty.
 restore() {
-  local inst name
+  local inst name changed=()
   for inst in "${TLD_INSTANCES[@]}"; do
-    if ! cmp -s "$ZONES/watched.good" "$AUTH/$inst/watched.zone"; then
-      deploy_tld "$ZONES/watched.good" "$inst"
-    fi
+    cmp -s "$ZONES/watched.good" "$AUTH/$inst/watched.zone" || changed+=("$inst")
   done
+  ((${#changed[@]} == 0)) || deploy_tld "$ZONES/watched.good" "${changed[@]}"
   if resolver_running unbound; then
     unbound_control stub_remove "$TLD" 2>/dev/null || true
   fi

@@ -55,15 +55,25 @@ stop_auth() {
   die "authoritative server $1 still holds $addr:53"
 }
 
+# Stops the given instances at once (NSD takes a second or two to exit).
+stop_auths() {
+  local inst pids=() pid
+  for inst in "$@"; do
+    stop_auth "$inst" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || die "an authoritative server did not stop"
+  done
+}
+
 # Serves FILE as the watched TLD on the given instances, restarting them.
 deploy_tld() {
   local file="$1" inst
   shift
-  for inst in "$@"; do
-    cp "$file" "$AUTH/$inst/watched.zone"
-    stop_auth "$inst"
-    start_auth "$inst"
-  done
+  for inst in "$@"; do cp "$file" "$AUTH/$inst/watched.zone"; done
+  stop_auths "$@"
+  for inst in "$@"; do start_auth "$inst"; done
 }
 
 resolver_dir() { echo "$LAB/$1"; }
