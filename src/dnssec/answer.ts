@@ -1,28 +1,21 @@
 /**
  * Validating one response once the keys of the zones it comes from are
  * known: the glue between the RRSIG checks (rrsig.ts), the DS-to-DNSKEY step
- * (ds.ts), and the denial proofs (denial.ts). Pure: records and keys in,
+ * (zone-keys.ts), and the denial proofs (denial.ts). Pure: records and keys in,
  * verdicts out.
  */
 import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
-import { nameEquals, nameToText, type Name } from "../dns/name.js";
+import { nameEquals, type Name } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
-import { algorithmName, isSupportedAlgorithm } from "./algorithms.js";
-import { matchDsSet, isSupportedDigest } from "./ds.js";
-import { parseDs, parseRrsig } from "./rdata.js";
+import { parseRrsig } from "./rdata.js";
 import { verifyRrset, type RrsetVerdict } from "./rrsig.js";
-import { bogus, insecure, SECURE, type Verdict } from "./verdict.js";
+import { bogus, type Verdict } from "./verdict.js";
+import type { ZoneKeys } from "./zone-keys.js";
 
 /** The DNSKEY RRset of a zone once it is trusted (RFC 4035 §5.2). */
 export interface TrustedKeys {
   zone: Name;
   dnskeys: Rr[];
-}
-
-export interface KeysVerdict {
-  verdict: Verdict;
-  /** Present when the verdict is secure. */
-  keys?: TrustedKeys;
 }
 
 function recordsOf(group: RrsetGroup): Rr[] {
@@ -37,91 +30,14 @@ function recordsOf(group: RrsetGroup): Rr[] {
   }));
 }
 
-/**
- * Decides whether the DNSKEY RRset of `zone` is trusted, from DS records
- * that are themselves trusted (validated at the parent, or configured as
- * anchors) and DNSKEY anchors (RFC 4035 §5.2):
- * - a DS (or anchor key) must point to a zone key that signs the DNSKEY RRset;
- * - when no DS uses an algorithm and digest type this validator supports,
- *   the zone is insecure (RFC 4035 §5.2, RFC 6840 §5.2).
- */
-export function trustDnskeys(
-  zone: Name,
-  dnskey: RrsetGroup | undefined,
-  ds: readonly Rr[],
-  anchorKeys: readonly Rr[],
-  now: number,
-): KeysVerdict {
-  const owner = nameToText(zone);
-  const usableDs = ds.filter((r) => {
-    const d = parseDs(r.rdata);
-    return d !== undefined && isSupportedAlgorithm(d.algorithm) && isSupportedDigest(d.digestType);
-  });
-  if (usableDs.length === 0 && anchorKeys.length === 0) {
-    const first = ds.map((r) => parseDs(r.rdata)).find((d) => d !== undefined);
-    if (first && !isSupportedDigest(first.digestType)) {
-      return {
-        verdict: insecure("unsupported-digest", `no DS of ${owner} uses a supported digest type`, {
-          owner,
-          type: "DS",
-        }),
-      };
-    }
-    const algorithm = first?.algorithm;
-    return {
-      verdict: insecure(
-        "unsupported-algorithm",
-        `no DS of ${owner} uses a supported algorithm${algorithm !== undefined ? ` (${algorithmName(algorithm)})` : ""}`,
-        { owner, type: "DS", ...(algorithm !== undefined ? { algorithm } : {}) },
-      ),
-    };
-  }
-  if (!dnskey?.rrset) {
-    return {
-      verdict: bogus("dnskey-missing", `no DNSKEY RRset for ${owner}`, { owner, type: "DNSKEY" }),
-    };
-  }
-  const records = recordsOf(dnskey);
-  const rdatas = dnskey.rrset.rdatas;
-  // RFC 4035 §5.2: the keys a DS points to, by digest.
-  const matched = matchDsSet(
-    zone,
-    usableDs.map((r) => r.rdata),
-    rdatas,
-  );
-  const entry = new Set<number>(
-    matched.matches.filter((m) => m.algorithmSupported).map((m) => m.dnskeyIndex),
-  );
-  // A DNSKEY anchor vouches for the identical key in the RRset.
-  rdatas.forEach((rdata, i) => {
-    if (anchorKeys.some((a) => sameBytes(a.rdata, rdata))) entry.add(i);
-  });
-  if (entry.size === 0) {
-    return {
-      verdict: bogus(
-        "no-dnskey-matches-ds",
-        `no DNSKEY of ${owner} matches its DS or trust anchor`,
-        {
-          owner,
-          type: "DNSKEY",
-        },
-      ),
-    };
-  }
-  const entryKeys = [...entry].map((i) => records[i]!);
-  const v = verifyRrset(dnskey.rrset, dnskey.rrsigs, entryKeys, { zone, now });
-  if (v.security !== "secure") return { verdict: stripChecks(v) };
-  return { verdict: SECURE, keys: { zone, dnskeys: records } };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function stripChecks(v: RrsetVerdict): Verdict {
+/** The verdict alone, without the per-signature checks or keys beside it. */
+export function stripChecks(v: Verdict): Verdict {
   return v.reason ? { security: v.security, reason: v.reason } : { security: v.security };
+}
+
+/** The trusted keys of a zone from the DS-to-DNSKEY step, when it ended secure. */
+export function trustedKeysOf(zone: Name, z: ZoneKeys): TrustedKeys | undefined {
+  return z.security === "secure" ? { zone, dnskeys: z.keys } : undefined;
 }
 
 /** The signer named by the first RRSIG of a group that can be read. */

@@ -24,12 +24,14 @@ import type { ServerAddress } from "../dns/transport.js";
 import {
   recordsOf,
   signerOf,
-  trustDnskeys,
+  stripChecks,
+  trustedKeysOf,
   validatedDenialRecords,
   validateGroup,
   type TrustedKeys,
 } from "../dnssec/answer.js";
 import { proveNoDs } from "../dnssec/denial.js";
+import { trustZoneKeys } from "../dnssec/zone-keys.js";
 import { indeterminate, insecure, SECURE, bogus, type Verdict } from "../dnssec/verdict.js";
 import { classifyResponse, type Classified } from "./gatherer-response.js";
 import type { GatherContext, GatherLimits, ServerOutcome, ZoneLink } from "./gatherer-types.js";
@@ -261,9 +263,17 @@ export class Walk {
       const group = groupRrsets(r.message.answer).find(
         (g) => g.rrset?.type === RrType.DNSKEY && nameEquals(g.rrset.owner, zone.name),
       );
-      const kv = trustDnskeys(zone.name, group, zone.ds, zone.anchorKeys, this.now);
-      v = kv.verdict;
-      if (kv.keys) zone.keys = kv.keys;
+      const trusted = trustZoneKeys({
+        zone: zone.name,
+        dnskeys: group?.rrset,
+        rrsigs: group?.rrsigs ?? [],
+        ds: zone.ds,
+        anchorKeys: zone.anchorKeys,
+        now: this.now,
+      });
+      v = stripChecks(trusted);
+      const keys = trustedKeysOf(zone.name, trusted);
+      if (keys) zone.keys = keys;
     }
     zone.link.dnskey = v;
     zone.state = stateOf(v);
