@@ -8,6 +8,7 @@ export type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   "verify-zone": async () => (await import("./verify-zone.js")).run,
   check: async () => (await import("./check.js")).run,
+  serve: async () => (await import("./serve.js")).run,
 };
 
 const USAGE = `usage: nta-watch <command> [options]
@@ -17,6 +18,8 @@ commands:
       verify every signed RRset of a zone file
   check ZONE --config FILE [--json]
       probe ZONE once from every vantage and authoritative server
+  serve --config FILE [--log-level LEVEL]
+      run the watcher: probe rounds, decisions, the HTTP API (stops on SIGTERM)
 
 exit status: 0 ok, 1 a check failed, 2 usage or input error`;
 
