@@ -4,6 +4,7 @@
  */
 
 import { Ede, type ReasonKind } from "../dnssec/verdict.js";
+export { isoTime } from "../dnssec/serial-time.js";
 import type { Canary, Observation, Vantage } from "../probe/observation.js";
 
 /** A stable key for a vantage: "recursive:<name>" or "authoritative:<address>". */
@@ -113,11 +114,6 @@ export function timeBogus(o: Observation): boolean {
 /** Formats a share as a percentage for summaries: 0.75 -> "75 %". */
 export function percent(share: number): string {
   return `${Math.round(share * 100)} %`;
-}
-
-/** Seconds since the epoch as an ISO 8601 UTC time without milliseconds. */
-export function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
 }
 
 export function distinct<T>(items: Iterable<T>): T[] {

@@ -144,3 +144,14 @@ export interface RrSet {
   ttl: number;
   rdatas: Uint8Array[];
 }
+
+/** The records of an RRset, one per RDATA, each with the RRset's owner, class and TTL. */
+export function rrsetRecords(rrset: RrSet): Rr[] {
+  return rrset.rdatas.map((rdata) => ({
+    owner: rrset.owner,
+    type: rrset.type,
+    class: rrset.class,
+    ttl: rrset.ttl,
+    rdata,
+  }));
+}

@@ -25,6 +25,13 @@ export class WireError extends Error {
 export const HEADER_LENGTH = 12;
 const MAX_NAME_LENGTH = 255; // RFC 1035 §2.3.4, root label included
 
+/** True when the two byte strings are the same length and hold the same octets. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function u16(bytes: Uint8Array, offset: number, limit = bytes.length): number {
   if (offset + 2 > limit) throw new WireError("16-bit field runs past the end", offset);
   return (bytes[offset]! << 8) | bytes[offset + 1]!;

@@ -6,10 +6,10 @@
  */
 import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
 import { nameEquals, type Name } from "../dns/name.js";
-import { RrType, type Rr } from "../dns/rr.js";
+import { RrType, rrsetRecords, type Rr } from "../dns/rr.js";
 import { parseRrsig } from "./rdata.js";
 import { verifyRrset, type RrsetVerdict } from "./rrsig.js";
-import { bogus, type Verdict } from "./verdict.js";
+import { bogus, verdictOnly, type Verdict } from "./verdict.js";
 import type { ZoneKeys } from "./zone-keys.js";
 
 /** The DNSKEY RRset of a zone once it is trusted (RFC 4035 §5.2). */
@@ -19,20 +19,7 @@ export interface TrustedKeys {
 }
 
 function recordsOf(group: RrsetGroup): Rr[] {
-  const set = group.rrset;
-  if (!set) return [];
-  return set.rdatas.map((rdata) => ({
-    owner: set.owner,
-    type: set.type,
-    class: set.class,
-    ttl: set.ttl,
-    rdata,
-  }));
-}
-
-/** The verdict alone, without the per-signature checks or keys beside it. */
-export function stripChecks(v: Verdict): Verdict {
-  return v.reason ? { security: v.security, reason: v.reason } : { security: v.security };
+  return group.rrset ? rrsetRecords(group.rrset) : [];
 }
 
 /** The trusted keys of a zone from the DS-to-DNSKEY step, when it ended secure. */
@@ -81,7 +68,7 @@ export function validatedDenialRecords(
     if (signer && !nameEquals(signer, keys.zone)) continue;
     const v = validateGroup(group, keys, now);
     if (v.security === "secure") out.records.push(...recordsOf(group));
-    else if (!out.failure) out.failure = stripChecks(v);
+    else if (!out.failure) out.failure = verdictOnly(v);
   }
   return out;
 }

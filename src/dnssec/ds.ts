@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { lowerName, type Name } from "../dns/name.js";
+import { equalBytes } from "../dns/wire.js";
 import { isSupportedAlgorithm } from "./algorithms.js";
 import { keyTag } from "./keytag.js";
 import { parseDnskey, parseDs, type Dnskey, type Ds } from "./rdata.js";
@@ -72,12 +73,6 @@ export function makeDs(
   out[3] = digestType;
   out.set(d.digest, 4);
   return { ok: true, rdata: out };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export interface DsMatch {

@@ -13,6 +13,7 @@
  * incomplete and the answer bogus.
  */
 import { base32hexDecode } from "../dns/base32hex.js";
+import { compareRdata } from "../dns/canonical.js";
 import {
   ancestor,
   isSubdomain,
@@ -24,6 +25,7 @@ import {
   type Name,
 } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
+import { equalBytes } from "../dns/wire.js";
 import { bogusFor, deniesBelowOwner, noDataBitmapFault, type Question } from "./denial-common.js";
 import { nsec3Hash, nsec3HashLength } from "./nsec3-hash.js";
 import { NSEC3_OPT_OUT, parseNsec3, type Nsec3 } from "./rdata.js";
@@ -78,15 +80,8 @@ export function readNsec3Records(rrs: readonly Rr[], zone: Name): Nsec3Set {
   return set;
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return compareBytes(a, b) === 0;
-}
+/** Hashed owner names sort as unsigned octet strings, the canonical RDATA order. */
+const compareBytes = compareRdata;
 
 /** Hash strictly between owner hash and next hash, the wrap at the end of the chain included. */
 function coversHash(r: Nsec3Record, hash: Uint8Array): boolean {

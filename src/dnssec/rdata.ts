@@ -9,14 +9,7 @@
  */
 import { wireNameEnd } from "../dns/canonical.js";
 import type { Name } from "../dns/name.js";
-
-function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
+import { u16, u32 } from "../dns/wire.js";
 
 /** RRSIG RDATA (RFC 4034 §3.1). */
 export interface Rrsig {

@@ -19,10 +19,11 @@
 import { canonicalRrset, type CanonicalRrSet } from "../dns/canonical.js";
 import { ancestor, isSubdomain, nameEquals, nameToText, type Name } from "../dns/name.js";
 import { RrType, typeToText, type Rr, type RrSet } from "../dns/rr.js";
+import { equalBytes } from "../dns/wire.js";
 import { algorithmName, isSupportedAlgorithm, verifySignature } from "./algorithms.js";
 import { keyTag } from "./keytag.js";
 import { parseDnskey, parseRrsig, type Dnskey, type Rrsig } from "./rdata.js";
-import { checkSignatureWindow } from "./serial-time.js";
+import { checkSignatureWindow, isoTime } from "./serial-time.js";
 import { buildSignedData, ownerLabelCount, signedOwner } from "./signed-data.js";
 import { bogus, insecure, reason, type Reason, type ReasonKind, type Verdict } from "./verdict.js";
 
@@ -104,16 +105,6 @@ const RANK: Partial<Record<ReasonKind, number>> = {
   malformed: 1,
   "unsupported-algorithm": 0,
 };
-
-function isoTime(t: number): string {
-  return new Date(t * 1000).toISOString().replace(".000Z", "Z");
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 interface Context {
   rrset: RrSet;
@@ -248,7 +239,7 @@ function signsItself(rrset: RrSet, dnskey: Rr): boolean {
   return (
     rrset.type === RrType.DNSKEY &&
     nameEquals(rrset.owner, dnskey.owner) &&
-    rrset.rdatas.some((r) => sameBytes(r, dnskey.rdata))
+    rrset.rdatas.some((r) => equalBytes(r, dnskey.rdata))
   );
 }
 

@@ -65,3 +65,8 @@ export function checkSignatureWindow(
   else if (now - skewSeconds > exp) status = "expired";
   return { status, inception: inc, expiration: exp };
 }
+
+/** Seconds since the epoch as an ISO 8601 UTC time without milliseconds. */
+export function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+}

@@ -172,6 +172,11 @@ export function indeterminate(
   return { security: "indeterminate", reason: reason(kind, message, details) };
 }
 
+/** The state and reason alone, without what a check returns beside them (keys, per-signature checks). */
+export function verdictOnly(v: Verdict): Verdict {
+  return v.reason ? { security: v.security, reason: v.reason } : { security: v.security };
+}
+
 /**
  * Combines the verdicts of the links of one answer: the answer is only as
  * strong as its weakest link. Bogus wins over indeterminate, which wins over

@@ -18,13 +18,13 @@
  *    of the RRset is trusted to sign the zone's data.
  */
 import { nameToText, type Name } from "../dns/name.js";
-import { RrType, type Rr, type RrSet } from "../dns/rr.js";
+import { RrType, rrsetRecords, type Rr, type RrSet } from "../dns/rr.js";
 import { isSupportedAlgorithm, algorithmName } from "./algorithms.js";
 import { isSupportedDigest, matchDsSet } from "./ds.js";
 import { keyTag } from "./keytag.js";
 import { parseDnskey, parseDs } from "./rdata.js";
 import { verifyRrset, type RrsetVerdict } from "./rrsig.js";
-import { bogus, indeterminate, insecure, type Verdict } from "./verdict.js";
+import { bogus, indeterminate, insecure, verdictOnly, type Verdict } from "./verdict.js";
 
 export interface ZoneKeysInput {
   zone: Name;
@@ -52,16 +52,6 @@ export interface ZoneKeys extends Verdict {
 
 /** RFC 4509 §3, RFC 6605 §2: the stronger digest types first. */
 const DIGEST_PREFERENCE = [4, 2, 1] as const;
-
-function records(rrset: RrSet): Rr[] {
-  return rrset.rdatas.map((rdata) => ({
-    owner: rrset.owner,
-    type: rrset.type,
-    class: rrset.class,
-    ttl: rrset.ttl,
-    rdata,
-  }));
-}
 
 function result(
   verdict: Verdict,
@@ -136,7 +126,7 @@ export function trustZoneKeys(input: ZoneKeysInput): ZoneKeys {
     dnskeys.rdatas,
   );
   const signers = new Map<Uint8Array, Rr>();
-  const keyRecords = records(dnskeys);
+  const keyRecords = rrsetRecords(dnskeys);
   for (const m of match.matches) {
     if (m.algorithmSupported)
       signers.set(keyRecords[m.dnskeyIndex]!.rdata, keyRecords[m.dnskeyIndex]!);
@@ -157,8 +147,5 @@ export function trustZoneKeys(input: ZoneKeysInput): ZoneKeys {
   if (verdict.security === "secure") {
     return { security: "secure", keys: keyRecords, tried, rrset: verdict };
   }
-  const base: Verdict = verdict.reason
-    ? { security: verdict.security, reason: verdict.reason }
-    : { security: verdict.security };
-  return result(base, tried, { rrset: verdict });
+  return result(verdictOnly(verdict), tried, { rrset: verdict });
 }

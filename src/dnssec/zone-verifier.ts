@@ -33,7 +33,7 @@
  */
 import { groupRrsets } from "../dns/canonical.js";
 import { labelCount, nameEquals, nameToText, type Name } from "../dns/name.js";
-import { RrType, typeToText, type Rr, type RrSet } from "../dns/rr.js";
+import { RrType, rrsetRecords, typeToText, type Rr, type RrSet } from "../dns/rr.js";
 import { verifyRrset } from "./rrsig.js";
 import { edeFor, type Reason, type Security, type Verdict } from "./verdict.js";
 import { trustZoneKeys } from "./zone-keys.js";
@@ -107,16 +107,6 @@ function failureOf(r: Reason, owner: string, type: string): ZoneFailure {
   if (r.inception !== undefined) f.inception = r.inception;
   if (r.expiration !== undefined) f.expiration = r.expiration;
   return f;
-}
-
-function recordsOf(rrset: RrSet): Rr[] {
-  return rrset.rdatas.map((rdata) => ({
-    owner: rrset.owner,
-    type: rrset.type,
-    class: rrset.class,
-    ttl: rrset.ttl,
-    rdata,
-  }));
 }
 
 /** One authoritative RRset to verify, with the RRSIGs that cover it. */
@@ -255,7 +245,7 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
       });
     }
   }
-  if (plan.apexDnskey) plan.zoneKeys = recordsOf(plan.apexDnskey.rrset);
+  if (plan.apexDnskey) plan.zoneKeys = rrsetRecords(plan.apexDnskey.rrset);
   return plan;
 }
 

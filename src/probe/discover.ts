@@ -11,7 +11,7 @@
  * Limitations: IPv6 addresses are used only when asked for (`ipv6`).
  */
 import { lowerName, nameEquals, nameKey, nameToText, parseName } from "../dns/name.js";
-import { RrType } from "../dns/rr.js";
+import { RrType, rrsetRecords } from "../dns/rr.js";
 import { indeterminate, type Verdict } from "../dnssec/verdict.js";
 import { gather } from "./gatherer.js";
 import { addressesIn } from "./gatherer-response.js";
@@ -54,9 +54,7 @@ async function addressesOf(ctx: ProbeContext, host: string, ipv6: boolean): Prom
         limits: limits(ctx),
       },
     );
-    const answer = (ev.final?.answer ?? []).flatMap((g) =>
-      g.rrset ? g.rrset.rdatas.map((rdata) => ({ ...g.rrset!, ttl: g.rrset!.ttl, rdata })) : [],
-    );
+    const answer = (ev.final?.answer ?? []).flatMap((g) => (g.rrset ? rrsetRecords(g.rrset) : []));
     // The addresses of the name asked, or of the last name of its CNAME chain.
     const target = ev.final ? parseName(ev.final.qname) : name;
     const found = addressesIn(answer, nameKey).get(nameKey(target)) ?? [];

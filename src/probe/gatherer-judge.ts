@@ -11,7 +11,7 @@ import { isSubdomain, labelCount, nameEquals, nameToText, type Name } from "../d
 import { RrType, typeToText } from "../dns/rr.js";
 import { signerOf, validatedDenialRecords, validateGroup } from "../dnssec/answer.js";
 import { proveNameError, proveNoData, proveWildcardAnswer } from "../dnssec/denial.js";
-import { bogus, indeterminate, weakest, type Verdict } from "../dnssec/verdict.js";
+import { bogus, indeterminate, verdictOnly, weakest, type Verdict } from "../dnssec/verdict.js";
 import type { Asked, Walk, Zone } from "./gatherer-walk.js";
 
 export interface Check {
@@ -25,10 +25,6 @@ export interface Judged {
   aliases: Name[];
   /** Set when the chain leaves this response: the name to look up next. */
   next?: Name;
-}
-
-function plain(v: Verdict): Verdict {
-  return v.reason ? { security: v.security, reason: v.reason } : { security: v.security };
 }
 
 /** The zone whose keys validate data signed by `signer`, found from the zone that served it. */
@@ -59,7 +55,7 @@ async function checkRrset(
     if (cut) return cut;
   }
   const v = validateGroup(group, z.keys!, walk.now);
-  if (v.security !== "secure" || !v.wildcard || !group.rrset) return plain(v);
+  if (v.security !== "secure" || !v.wildcard || !group.rrset) return verdictOnly(v);
   // RFC 4035 §5.3.4: an expanded wildcard needs proof that the name itself does not exist.
   const denial = validatedDenialRecords(authority, z.keys!, walk.now);
   const proof = proveWildcardAnswer(
@@ -222,7 +218,7 @@ async function judgeDenial(
   }
   const keys = z.keys!;
   const verdicts: Verdict[] = [];
-  if (soa) verdicts.push(plain(validateGroup(soa, keys, walk.now)));
+  if (soa) verdicts.push(verdictOnly(validateGroup(soa, keys, walk.now)));
   const denial = validatedDenialRecords(m.authority, keys, walk.now);
   if (!isSubdomain(name, z.name)) {
     return {

@@ -24,7 +24,6 @@ import type { ServerAddress } from "../dns/transport.js";
 import {
   recordsOf,
   signerOf,
-  stripChecks,
   trustedKeysOf,
   validatedDenialRecords,
   validateGroup,
@@ -32,7 +31,14 @@ import {
 } from "../dnssec/answer.js";
 import { proveNoDs } from "../dnssec/denial.js";
 import { trustZoneKeys } from "../dnssec/zone-keys.js";
-import { indeterminate, insecure, SECURE, bogus, type Verdict } from "../dnssec/verdict.js";
+import {
+  bogus,
+  indeterminate,
+  insecure,
+  SECURE,
+  verdictOnly,
+  type Verdict,
+} from "../dnssec/verdict.js";
 import { classifyResponse, type Classified } from "./gatherer-response.js";
 import type { GatherContext, GatherLimits, ServerOutcome, ZoneLink } from "./gatherer-types.js";
 
@@ -271,7 +277,7 @@ export class Walk {
         anchorKeys: zone.anchorKeys,
         now: this.now,
       });
-      v = stripChecks(trusted);
+      v = verdictOnly(trusted);
       const keys = trustedKeysOf(zone.name, trusted);
       if (keys) zone.keys = keys;
     }
@@ -343,8 +349,7 @@ export class Walk {
     const owner = nameToText(child);
     if (dsGroup?.rrset) {
       const v = validateGroup(dsGroup, keys, this.now);
-      if (v.security !== "secure")
-        return [{ security: v.security, ...(v.reason ? { reason: v.reason } : {}) }, []];
+      if (v.security !== "secure") return [verdictOnly(v), []];
       return [SECURE, recordsOf(dsGroup)];
     }
     if (denial.records.length === 0) {

@@ -142,6 +142,11 @@ function fromEvidence(
 
 const NO_TAGS = { dnskey: [], ds: [], rrsig: [] };
 
+/** What every observation of a probe carries, answered or not. */
+function baseOf(subject: ProbeSubject, vantage: Observation["vantage"], at: number) {
+  return { zone: subject.zone, role: subject.role, canary: subject.canary, vantage, at };
+}
+
 /** Probes one canary through one recursive vantage: CD=0, then CD=1 validated locally. */
 export async function probeRecursive(
   ctx: ProbeContext,
@@ -150,13 +155,7 @@ export async function probeRecursive(
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
-  const base = {
-    zone: subject.zone,
-    role: subject.role,
-    canary: subject.canary,
-    vantage: target.vantage,
-    at,
-  };
+  const base = baseOf(subject, target.vantage, at);
   const user = await exchange(ctx.transport, target.server, question, {
     rd: true,
     cd: false,
@@ -233,13 +232,7 @@ export async function probeAuthoritative(
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
-  const base = {
-    zone: subject.zone,
-    role: subject.role,
-    canary: subject.canary,
-    vantage: target.vantage,
-    at,
-  };
+  const base = baseOf(subject, target.vantage, at);
   const tap = new KeyTap(ctx.transport, parseName(subject.zone));
   const evidence = await gather(question, {
     transport: tap,
