@@ -9,6 +9,17 @@ const commands: Record<string, () => Promise<Command>> = {
   "verify-zone": async () => (await import("./verify-zone.js")).run,
   check: async () => (await import("./check.js")).run,
   serve: async () => (await import("./serve.js")).run,
+  ...Object.fromEntries(
+    (["status", "confirm", "approve", "reject", "retract", "extend", "incident"] as const).map(
+      (n) => [
+        n,
+        async () => {
+          const { runOperator } = await import("./operator.js");
+          return (args: string[]) => runOperator(n, args);
+        },
+      ],
+    ),
+  ),
 };
 
 const USAGE = `usage: nta-watch <command> [options]
@@ -20,6 +31,15 @@ commands:
       probe ZONE once from every vantage and authoritative server
   serve --config FILE [--log-level LEVEL]
       run the watcher: probe rounds, decisions, the HTTP API (stops on SIGTERM)
+  status [ZONE]                          zones and phases; a zone's preconditions
+  confirm ZONE --reference REF [--expires-in DURATION]
+  approve ZONE --reason TEXT [--lifetime DURATION]
+  reject ZONE --reason TEXT
+  retract ZONE --reason TEXT
+  extend ZONE --lifetime DURATION --reason TEXT
+  incident ZONE|ID [--markdown]          the incident's timeline report
+      operator commands, over the API of a running serve: --url URL (NTA_WATCH_URL),
+      --token-file FILE (NTA_WATCH_TOKEN), --json
 
 exit status: 0 ok, 1 a check failed, 2 usage or input error`;
 
