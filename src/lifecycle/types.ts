@@ -146,7 +146,15 @@ export type AlertKind =
   | "retracted"
   | "expired"
   | "clock-suspect"
-  | "signatures-expiring";
+  | "signatures-expiring"
+  // Raised beside the state machine: by the early warning (src/assess/early-warning.ts)
+  // and by the notifier from a transition's effects and the resolvers' reports.
+  | "key-rollover"
+  | "precondition-changed"
+  | "deployed"
+  | "recovery-seen"
+  | "proposal-reminder"
+  | "drift";
 
 export interface Alert {
   kind: AlertKind;

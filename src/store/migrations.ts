@@ -7,6 +7,8 @@
  * decision core. JSON columns hold the decision core's own types.
  */
 
+import { ALERT_DELIVERIES_MIGRATION } from "./outbox-schema.js";
+
 export interface Migration {
   version: number;
   description: string;
@@ -154,6 +156,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_outbox_due ON alert_outbox(next_attempt_at) WHERE sent_at IS NULL;
     `,
   },
+  ALERT_DELIVERIES_MIGRATION,
 ];
 
 /** The schema version this code writes. */
