@@ -82,7 +82,8 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
   const seen: { method: string; url: string }[] = [];
   registered.set(app, seen);
   app.addHook("onRoute", (r) => {
-    for (const method of [r.method].flat()) if (method !== "HEAD") seen.push({ method, url: r.url });
+    for (const method of [r.method].flat())
+      if (method !== "HEAD") seen.push({ method, url: r.url });
   });
   const holder: { doc?: unknown } = {};
   const routes = allRoutes(deps, () => holder.doc);
