@@ -11,6 +11,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { parseName, nameToText, isSubdomain, lowerName, NameSyntaxError } from "../dns/name.js";
 import { typeFromText } from "../dns/rr.js";
+import { resolverConfigFields } from "../resolvers/schema.js";
 import { thresholdsSchema } from "./thresholds.js";
 import { formatDuration, parseDuration } from "./duration.js";
 import {
@@ -244,6 +245,9 @@ export const configSchema = z
     store: storeSchema.prefault({}),
     api: apiSchema.prefault({}),
     confirmations: confirmationsSchema.prefault({}),
+    // The resolvers NTAs are pushed to, and reconciliation: see
+    // src/resolvers/schema.ts.
+    ...resolverConfigFields,
   })
   .superRefine((c, ctx) => {
     checkServiceSettings(c, ctx);
