@@ -3,7 +3,7 @@
  * question being answered, and the RFC 6840 §4.1 rule about records that sit
  * on the parent side of a zone cut or at a DNAME.
  */
-import { isSubdomain, nameToText, type Name } from "../dns/name.js";
+import { isSubdomain, labelCount, nameToText, type Name } from "../dns/name.js";
 import { RrType, typeToText } from "../dns/rr.js";
 import { bogus, type ReasonKind, type Verdict } from "./verdict.js";
 
@@ -65,8 +65,12 @@ export function bogusFor(q: Question, kind: ReasonKind, message: string): Verdic
  * it; neither can deny any name below its owner.
  */
 export function deniesBelowOwner(types: ReadonlySet<number>): boolean {
-  const delegation = types.has(RrType.NS) && !types.has(RrType.SOA);
-  return !delegation && !types.has(RrType.DNAME);
+  return !isDelegation(types) && !types.has(RrType.DNAME);
+}
+
+/** RFC 6840 §4.1: NS without SOA in a bitmap marks the parent side of a zone cut. */
+export function isDelegation(types: ReadonlySet<number>): boolean {
+  return types.has(RrType.NS) && !types.has(RrType.SOA);
 }
 
 /**
@@ -74,7 +78,9 @@ export function deniesBelowOwner(types: ReadonlySet<number>): boolean {
  * §3.1.3.1, RFC 5155 §8.5 and §8.6): neither the type asked for nor CNAME may
  * be present, and the record must be usable for that type (RFC 6840 §4.1: at
  * a delegation only DS can be denied; RFC 6840 §4.4: DS cannot be denied by
- * the child's apex record). Returns what is wrong, or undefined.
+ * the child's apex record, except at the root, which has no parent: the
+ * root zone answers for the DS of "." itself, from its apex record).
+ * Returns what is wrong, or undefined.
  */
 export function noDataBitmapFault(
   owner: Name,
@@ -87,12 +93,15 @@ export function noDataBitmapFault(
     return `the bitmap at ${at} lists CNAME: the answer should have been the CNAME`;
   }
   if (qtype === RrType.DS) {
-    if (types.has(RrType.SOA)) {
+    // RFC 4035 §3.1.4.1: the DS RRset belongs to the parent side of the cut.
+    // The root has no parent side; its servers deny the DS of "." with the
+    // apex NSEC (as Unbound's val_nsec.c does, the root is exempt).
+    if (types.has(RrType.SOA) && labelCount(owner) > 0) {
       return `the record at ${at} has SOA set: it is the child zone's apex record and cannot deny the parent's DS`;
     }
     return undefined;
   }
-  if (types.has(RrType.NS) && !types.has(RrType.SOA)) {
+  if (isDelegation(types)) {
     return `the record at ${at} is from the parent side of a delegation and can deny only DS`;
   }
   return undefined;

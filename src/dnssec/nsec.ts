@@ -18,7 +18,13 @@ import {
   type Name,
 } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
-import { bogusFor, deniesBelowOwner, noDataBitmapFault, type Question } from "./denial-common.js";
+import {
+  bogusFor,
+  deniesBelowOwner,
+  isDelegation,
+  noDataBitmapFault,
+  type Question,
+} from "./denial-common.js";
 import { parseNsec } from "./rdata.js";
 import { insecure, SECURE, type Verdict } from "./verdict.js";
 
@@ -213,7 +219,8 @@ export function nsecNoDs(set: NsecSet, q: Question): Verdict {
   if (exact) {
     const fault = noDataBitmapFault(exact.owner, RrType.DS, exact.types);
     if (fault) return bogusFor(q, "denial-invalid", fault);
-    if (!exact.types.has(RrType.NS)) return SECURE;
+    // No cut here (the root's apex record, with NS and SOA, is none either).
+    if (!isDelegation(exact.types)) return SECURE;
     return insecure("unsigned-zone", `the NSEC at ${qtext} proves a delegation without DS`, {
       owner: qtext,
       type: "DS",

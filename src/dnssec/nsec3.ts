@@ -26,7 +26,13 @@ import {
 } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
 import { equalBytes } from "../dns/wire.js";
-import { bogusFor, deniesBelowOwner, noDataBitmapFault, type Question } from "./denial-common.js";
+import {
+  bogusFor,
+  deniesBelowOwner,
+  isDelegation,
+  noDataBitmapFault,
+  type Question,
+} from "./denial-common.js";
 import { nsec3Hash, nsec3HashLength } from "./nsec3-hash.js";
 import { NSEC3_OPT_OUT, parseNsec3, type Nsec3 } from "./rdata.js";
 import { insecure, SECURE, type Verdict } from "./verdict.js";
@@ -305,7 +311,8 @@ export function nsec3NoDs(chain: Nsec3Chain, q: Question): Verdict {
   if (proof.kind === "exists") {
     const fault = noDataBitmapFault(q.qname, RrType.DS, proof.match.types);
     if (fault) return bogusFor(q, "denial-invalid", fault);
-    if (!proof.match.types.has(RrType.NS)) return SECURE;
+    // No cut here (the root's apex record, with NS and SOA, is none either).
+    if (!isDelegation(proof.match.types)) return SECURE;
     return insecure("unsigned-zone", `the NSEC3 matching ${qtext} proves a delegation without DS`, {
       owner: qtext,
       type: "DS",

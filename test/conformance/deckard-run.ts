@@ -10,6 +10,9 @@
  *   insecure, with the expected RCODE; to a query that did not ask, AD
  *   says nothing, so secure or insecure with the expected RCODE;
  * - a CD query: the RCODE only (the resolver does not validate).
+ *
+ * A step listed as excluded (EXCLUDED.md, "Steps excluded") is not asked;
+ * its result says why, and the scenario is judged on its other steps.
  */
 import { readFileSync } from "node:fs";
 import { nameToText } from "../../src/dns/name.js";
@@ -47,6 +50,8 @@ export interface StepResult {
   question: string;
   ok: boolean;
   detail: string;
+  /** Why the step was not asked, when it is excluded. */
+  excluded?: string;
 }
 
 export interface ScenarioResult {
@@ -97,7 +102,10 @@ export function compare(query: RplEntry, expected: RplEntry, e: Evidence): strin
 }
 
 /** Runs one scenario file. */
-export async function runScenario(path: string): Promise<ScenarioResult> {
+export async function runScenario(
+  path: string,
+  excludedSteps: ReadonlyMap<number, string> = new Map(),
+): Promise<ScenarioResult> {
   const scenario = parseScenario(readFileSync(path, "latin1"));
   const { config } = scenario;
   let anchors = new TrustAnchorSet();
@@ -113,12 +121,20 @@ export async function runScenario(path: string): Promise<ScenarioResult> {
   let now = config.now ?? 0;
   const results: StepResult[] = [];
   let pending: { id: number; entry: RplEntry; evidence: Evidence } | undefined;
+  let skipping: { id: number; question: string; why: string } | undefined;
   for (const step of scenario.steps) {
     if (step.kind === "TIME_PASSES") {
       now += step.elapse ?? 0;
     } else if (step.kind === "QUERY" && step.entry) {
       const q = step.entry.question[0];
       if (!q) continue;
+      const why = excludedSteps.get(step.id);
+      if (why !== undefined) {
+        skipping = { id: step.id, question: `${nameToText(q.name)} ${typeToText(q.type)}`, why };
+        pending = undefined;
+        continue;
+      }
+      skipping = undefined;
       transport.step = step.id;
       const evidence = await gather(
         { name: q.name, type: q.type },
@@ -135,6 +151,12 @@ export async function runScenario(path: string): Promise<ScenarioResult> {
       );
       pending = { id: step.id, entry: step.entry, evidence };
     } else if (step.kind === "CHECK_ANSWER" && step.entry) {
+      if (skipping) {
+        const { id, question, why } = skipping;
+        results.push({ step: id, question, ok: true, detail: "excluded", excluded: why });
+        skipping = undefined;
+        continue;
+      }
       if (!pending) continue;
       const q = pending.entry.question[0]!;
       const question = `${nameToText(q.name)} ${typeToText(q.type)}`;
@@ -149,19 +171,38 @@ export async function runScenario(path: string): Promise<ScenarioResult> {
     }
   }
   const failed = results.find((r) => !r.ok);
-  if (results.length === 0) return { ok: false, steps: results, reason: "no CHECK_ANSWER step" };
+  const checked = results.filter((r) => r.excluded === undefined);
+  if (checked.length === 0) return { ok: false, steps: results, reason: "no CHECK_ANSWER step" };
+  const skipped = results.filter((r) => r.excluded !== undefined).map((r) => r.step);
+  const note = skipped.length > 0 ? `, step ${skipped.join(", ")} excluded` : "";
   return {
     ok: !failed,
     steps: results,
     reason: failed
       ? `step ${failed.step} ${failed.question}: ${failed.detail}`
-      : `${results.length} checks`,
+      : `${checked.length} checks${note}`,
   };
 }
 
 export interface Exclusion {
   file: string;
   reason: string;
+}
+
+/**
+ * Reads the steps excluded from scenarios that otherwise run: lines
+ * "| `file.rpl` step N | reason |" of EXCLUDED.md, by file, then by step.
+ */
+export function readStepExclusions(text: string): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const line of text.split("\n")) {
+    const m = /^\|\s*`([^`]+\.rpl)`\s+step\s+(\d+)\s*\|\s*(.+?)\s*\|\s*$/.exec(line);
+    if (!m) continue;
+    const steps = out.get(m[1]!) ?? new Map<number, string>();
+    steps.set(Number(m[2]), m[3]!);
+    out.set(m[1]!, steps);
+  }
+  return out;
 }
 
 /** Reads the exclusion list: lines "| `file.rpl` | reason |" of EXCLUDED.md. */

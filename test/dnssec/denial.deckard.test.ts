@@ -47,6 +47,7 @@ const SCENARIOS = [
   "nsec_wildcard_answer_response.rpl",
   "val_unsecds.rpl",
   "val_unsecds_negcache.rpl",
+  "val_root_ds.rpl",
   // NSEC3
   "nsec3_wildcard_no_data_response.rpl",
   "val_iter_high.rpl",

@@ -207,6 +207,29 @@ describe("RFC 4035 Appendix B.8: DS child zone no data for example DS (RFC 6840 
   });
 });
 
+describe("RFC 4035 §3.1.4.1: the DS of the root, which has no parent side", () => {
+  // The root's apex NSEC of 2018-04-09 (test/fixtures/deckard/val_root_ds.rpl).
+  const apex = [record(". 86400 IN NSEC aaa. NS SOA RRSIG NSEC DNSKEY")];
+  const ROOT = n(".");
+
+  it("is denied secure by the root's own apex NSEC, SOA bit and all", () => {
+    expect(proveNoData(ROOT, RrType.DS, ROOT, apex)).toEqual({ security: "secure" });
+  });
+
+  it("is no unsigned delegation: the apex NSEC has NS beside SOA", () => {
+    expect(proveNoDs(ROOT, ROOT, apex)).toEqual({ security: "secure" });
+  });
+
+  it("still refuses a child's apex NSEC for the DS of any other zone", () => {
+    const child = [record("org. 86400 IN NSEC 0.org. NS SOA RRSIG NSEC DNSKEY")];
+    expect(proveNoData(n("org."), RrType.DS, n("org."), child).security).toBe("bogus");
+  });
+
+  it("lets the root's apex NSEC deny only DS, not a type it lists", () => {
+    expect(proveNoData(ROOT, RrType.SOA, ROOT, apex).security).toBe("bogus");
+  });
+});
+
 describe("RFC 6840 §4.1: NSEC from the parent side of a zone cut, or at a DNAME", () => {
   it("does not deny names below the delegation b.example", () => {
     // b.example. NSEC ns1.example. NS RRSIG NSEC: x.b.example sorts between them.
