@@ -17,6 +17,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -164,7 +165,9 @@ export function labState(): string {
   }
 }
 
-const LOCK = path.join(LAB_DIR, "session.lock");
+// The lab's addresses belong to the whole machine, not to one checkout: the
+// lock is keyed by LAB_NET so two clones cannot run labs on the same addresses.
+const LOCK = path.join(tmpdir(), `nta-watch-lab-${LAB_NET}.lock`);
 const LOCK_OWNER = path.join(LOCK, "owner");
 let held = false;
 let startedHere = false;
