@@ -145,6 +145,18 @@ describe("Bare ENTRY lists (Unbound unit data)", () => {
     expect(entries[1]!.answer.map((r) => r.line)).toEqual([14]);
   });
 
+  it("reads ANY in a question as the type, beside a class or alone (RFC 1035 §3.2.5)", () => {
+    const question = (line: string) =>
+      parseEntries(`ENTRY_BEGIN\nSECTION QUESTION\n${line}\nENTRY_END`)[0]!.question[0]!;
+    expect(question("example.net. IN ANY")).toMatchObject({ class: 1, type: 255 });
+    expect(question("example.net. ANY")).toMatchObject({ class: 1, type: 255 });
+    expect(question("example.net. ANY CH")).toMatchObject({ class: 3, type: 255 });
+    expect(question("example.net. CH TXT")).toMatchObject({ class: 3, type: 16 });
+    expect(question("example.net. TXT")).toMatchObject({ class: 1, type: 16 });
+    expect(() => question("example.net. IN")).toThrow(/unknown type "IN"/);
+    expect(() => question("example.net. IN A A")).toThrow(/too many fields/);
+  });
+
   it("reports text outside an entry with its line", () => {
     expect(() => parseEntries("ENTRY_BEGIN\nENTRY_END\nbogus")).toThrow(RplSyntaxError);
     expect(() => parseEntries("ENTRY_BEGIN\nSECTION ANSWER\n")).toThrow(/line 1/);

@@ -170,22 +170,30 @@ function emptyFlags(): RplFlags {
   return { qr: false, aa: false, tc: false, rd: false, ra: false, ad: false, cd: false, do: false };
 }
 
+/**
+ * A question line: owner, then the type, with the class before or after it
+ * ("example. IN A", "example. A", "example. A IN"). ANY is both a class and
+ * a type mnemonic (RFC 1035 §3.2.5, RFC 6895 §3.3): a lone ANY, or ANY
+ * beside a class, is the type.
+ */
 function parseQuestion(text: string, line: number): RplQuestion {
   const tokens = text.split(/\s+/).filter((t) => t.length > 0);
-  const owner = tokens[0];
+  const [owner, ...rest] = tokens;
   if (owner === undefined) throw new RplSyntaxError("empty question", line);
-  let cls: number = RrClass.IN;
-  let type: number | undefined;
-  for (const tok of tokens.slice(1)) {
-    const c = classFromText(tok);
-    if (c !== undefined && type === undefined) {
-      cls = c;
-      continue;
-    }
-    type = typeFromText(tok);
-    if (type === undefined) throw new RplSyntaxError(`unknown type "${tok}" in question`, line);
+  if (rest.length === 0) throw new RplSyntaxError(`question "${text}" has no type`, line);
+  if (rest.length > 2) throw new RplSyntaxError(`question "${text}" has too many fields`, line);
+  const [first, second] = rest as [string, string | undefined];
+  let cls: number | undefined = RrClass.IN;
+  let typeText = first;
+  if (second !== undefined) {
+    // The class is whichever field is one and leaves the other to be a type.
+    const classFirst = classFromText(first) !== undefined && typeFromText(second) !== undefined;
+    cls = classFromText(classFirst ? first : second);
+    typeText = classFirst ? second : first;
+    if (cls === undefined) throw new RplSyntaxError(`no class in question "${text}"`, line);
   }
-  if (type === undefined) throw new RplSyntaxError(`question "${text}" has no type`, line);
+  const type = typeFromText(typeText);
+  if (type === undefined) throw new RplSyntaxError(`unknown type "${typeText}" in question`, line);
   // A question name written without a trailing dot is taken as absolute.
   return { name: parseName(owner.endsWith(".") ? owner : owner + "."), class: cls, type };
 }
