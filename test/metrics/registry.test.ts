@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assessZone } from "../../src/assess/assess.js";
 import { DEFAULT_THRESHOLDS } from "../../src/config/thresholds.js";
+import type { Phase } from "../../src/lifecycle/types.js";
 import { CATALOG, KNOWN_SERIES, metricsTable } from "../../src/metrics/catalog.js";
 import { createMetrics, PHASES, type ServiceView } from "../../src/metrics/registry.js";
 import { parseExposition, round, T0, valueOf, type Obs } from "./support.js";
@@ -209,7 +210,7 @@ describe("a round and its assessment, scraped", () => {
 
 describe("state read at scrape time", () => {
   it("the lifecycle state is one-hot per zone, over every state", async () => {
-    const zones = [{ zone: "de.", phase: "proposed" as const }];
+    const zones: { zone: string; phase: Phase }[] = [{ zone: "de.", phase: "proposed" }];
     const m = createMetrics({ processMetrics: false, view: view({ zones: () => zones }) });
     let s = parseExposition(await m.text());
     const states = s.filter((x) => x.name === "nta_watch_zone_state" && x.labels.zone === "de.");
