@@ -13,7 +13,7 @@ export interface KnownGood {
   at: number;
 }
 
-/** Canary key ("<name>/<TYPE>") to the RRset fingerprint last seen secure everywhere. */
+/** Canary key (classify.ts: the stable id, else "<name>/<TYPE>") to the RRset fingerprint last seen secure everywhere. */
 export type LastKnownGood = Readonly<Record<string, KnownGood>>;
 
 /**

@@ -212,4 +212,13 @@ describe("no security value: canaries whose bytes change every round", () => {
     expect(p.tampering).toBeUndefined();
     expect(p.met).toBe(true);
   });
+  it("keeps one last-known-good entry for the random-name canary however many rounds pass", () => {
+    let known = {};
+    for (const [i, label] of ["nta-watch-a1", "nta-watch-b2", "nta-watch-c3"].entries()) {
+      const round = makeRound({ zone: ZONE, at: AT + i * 60, canaries: [nxdomain(label)] });
+      known = updateLastKnownGood(known, round);
+    }
+    expect(Object.keys(known)).toEqual(["nxdomain"]);
+    expect(Object.values(known)).toEqual([expect.objectContaining({ at: AT + 120 })]);
+  });
 });
