@@ -21,8 +21,11 @@ import { buildApi } from "../http/server.js";
 import type { Effect } from "../lifecycle/types.js";
 import type { Round } from "../probe/observation.js";
 import { Scheduler } from "../probe/scheduler.js";
+import type { ReconcileReport } from "../resolvers/runner.js";
+import type { ResolverAdapter } from "../resolvers/types.js";
 import { Store } from "../store/store.js";
 import { applyEvent, applyRound, historyLength, type RoundOutcome } from "./apply.js";
+import { Deployment } from "./deploy.js";
 
 /** One probe round of a zone now: the probe engine's, or a stand-in in tests. */
 export type ProbeRound = (zone: string, now: number) => Promise<Round>;
@@ -41,6 +44,8 @@ export interface ServiceParts {
   schedule?: boolean;
   /** Mount more HTTP routes (/metrics). */
   mount?: (app: FastifyInstance) => void;
+  /** Resolver adapters instead of those of `config.resolvers` (tests). */
+  adapters?: readonly ResolverAdapter[];
 }
 
 /** How often NTA expiry is checked: an NTA outlives its lifetime by at most this. */
@@ -57,6 +62,7 @@ export class Service {
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #timers: NodeJS.Timeout[] = [];
   #scheduler: Scheduler<Round> | undefined;
+  #deployment: Deployment | undefined;
   #stopping = false;
   #lastRoundAt: number | undefined;
 
@@ -94,6 +100,14 @@ export class Service {
     const store = Store.open(file, now);
     const service = new Service(parts, store);
     try {
+      service.#deployment = await Deployment.create({
+        config: parts.config,
+        store,
+        now: service.#now,
+        logger: service.#log.child({ part: "resolvers" }),
+        ...(parts.adapters ? { adapters: parts.adapters } : {}),
+        onEffects: (zone, effects) => service.#logEffects(zone, effects),
+      });
       service.#resume(file);
       await service.api.listen({ host: parts.config.api.listen, port: parts.config.api.port });
       if (parts.schedule ?? true) service.#startTimers();
@@ -146,6 +160,7 @@ export class Service {
       onError: (zone, error) => this.#log.error({ zone, err: error }, "round failed"),
     });
     this.#scheduler.start();
+    this.#deployment?.start();
     const every = (ms: number, fn: () => unknown) => {
       const t = setInterval(() => {
         if (this.#stopping) return;
@@ -235,7 +250,29 @@ export class Service {
     return this.store.pruneRounds(before, historyLength(c.thresholds));
   }
 
+  /**
+   * One reconciliation pass now (tests, a manual trigger): resolves with the
+   * report of a pass that started after the call.
+   */
+  async reconcile(): Promise<ReconcileReport | undefined> {
+    if (!this.#deployment) return undefined;
+    return this.#track(this.#deployment.trigger());
+  }
+
+  /** The resolvers' side: adapters, ledger and the last report. */
+  get deployment(): Deployment | undefined {
+    return this.#deployment;
+  }
+
   #logEffects(zone: string, effects: readonly Effect[], actor?: string): void {
+    // Every NTA applied or removed is pushed at once (issue 6: on every change).
+    if (effects.some((e) => e.kind === "apply-nta" || e.kind === "remove-nta")) {
+      if (this.#deployment && !this.#stopping) {
+        void this.#track(this.#deployment.trigger()).catch((e: unknown) =>
+          this.#log.error({ err: e }, "reconciliation failed"),
+        );
+      }
+    }
     const log = this.#log.child({ zone });
     for (const e of effects) {
       if (e.kind === "audit") {
@@ -259,6 +296,7 @@ export class Service {
     this.#stopping = true;
     this.#log.info({ inFlight: this.#inFlight.size }, "stopping");
     for (const t of this.#timers) clearInterval(t);
+    this.#deployment?.stop();
     await this.#scheduler?.stop();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => {

@@ -7,6 +7,7 @@
  * decision core. JSON columns hold the decision core's own types.
  */
 
+import { RESOLVER_LEDGER_MIGRATION } from "./ledger-schema.js";
 import { ALERT_DELIVERIES_MIGRATION } from "./outbox-schema.js";
 
 export interface Migration {
@@ -157,6 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ALERT_DELIVERIES_MIGRATION,
+  RESOLVER_LEDGER_MIGRATION,
 ];
 
 /** The schema version this code writes. */
