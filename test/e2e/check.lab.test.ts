@@ -1,16 +1,48 @@
 /**
  * `nta-watch check` against the lab's real resolvers and authoritative
- * servers, one test per break (SCENARIOS.md): each must be classified with
- * the reason an operator would give. Skipped when the lab is not running
- * (start it with `lab/lab.sh start`, as root). The lab is healed after.
+ * servers, one test per break (lab/SCENARIOS.md): each must be classified
+ * with the reason an operator would give. Holds the lab (lab.ts) while it
+ * runs; the lab is healed after.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { run } from "../../src/cli/check.js";
 import type { CheckReport, CheckVantage } from "../../src/probe/report.js";
-import { labBreak, labConfig, labHeal, labRunning } from "./check-lab.js";
+import {
+  breakZone,
+  describeLab,
+  lab,
+  LAB_START_TIMEOUT_MS,
+  LAB_STOP_TIMEOUT_MS,
+  startLab,
+  stopLab,
+} from "./lab.js";
 
-const up = labRunning();
+let dir = "";
 let config = "";
+
+/** A configuration for `check` against the lab: its root, trust anchor and resolvers. */
+function writeLabConfig(): string {
+  const vantages = lab.resolvers.map(
+    (r) => `  - { name: ${r.name}, address: ${r.address}, software: ${r.software} }`,
+  );
+  const text = [
+    `trustAnchors: [{ file: ${lab.trustAnchorFile} }]`,
+    `rootServers: [${lab.authoritative.root}]`,
+    "vantages:",
+    ...vantages,
+    "zones:",
+    `  - { name: ${lab.zones.watched}, signedChild: ${lab.zones.signedChild}, unsignedChild: ${lab.zones.unsignedChild} }`,
+    `controlZones: [${lab.zones.control}]`,
+    "probe: { timeout: 1s, retries: 1 }",
+  ].join("\n");
+  dir = mkdtempSync(path.join(tmpdir(), "nta-watch-lab-"));
+  const file = path.join(dir, "lab.yaml");
+  writeFileSync(file, `${text}\n`);
+  return file;
+}
 
 async function check(): Promise<{ status: number; report: CheckReport }> {
   const out: string[] = [];
@@ -27,12 +59,15 @@ const recursive = (r: CheckReport) => r.vantages.filter((v) => v.kind === "recur
 const authoritative = (r: CheckReport) => r.vantages.filter((v) => v.kind === "authoritative");
 const result = (v: CheckVantage, canary: string) => v.results.find((r) => r.canary === canary)!;
 
-describe.skipIf(!up)("check on the lab", () => {
-  beforeAll(() => {
-    config = labConfig();
-    labHeal();
-  });
-  afterAll(() => labHeal());
+describeLab("check on the lab", () => {
+  beforeAll(async () => {
+    await startLab();
+    config = writeLabConfig();
+  }, LAB_START_TIMEOUT_MS);
+  afterAll(async () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await stopLab();
+  }, LAB_STOP_TIMEOUT_MS);
 
   it("a healthy lab validates everywhere: exit 0", async () => {
     const { status, report } = await check();
@@ -47,7 +82,7 @@ describe.skipIf(!up)("check on the lab", () => {
   });
 
   it("expired signatures: bogus, signature-expired, from every vantage and server", async () => {
-    labBreak("expired");
+    await breakZone("expired");
     const { status, report } = await check();
     expect(report.summary.verdict).toBe("bogus");
     expect(report.summary.reason?.kind).toBe("signature-expired");
@@ -57,7 +92,7 @@ describe.skipIf(!up)("check on the lab", () => {
   });
 
   it("a DS that matches no DNSKEY: bogus, no-dnskey-matches-ds", async () => {
-    labBreak("ds-mismatch");
+    await breakZone("ds-mismatch");
     const { report } = await check();
     expect(report.summary.verdict).toBe("bogus");
     expect(["no-dnskey-matches-ds", "dnskey-missing"]).toContain(report.summary.reason?.kind);
@@ -65,27 +100,27 @@ describe.skipIf(!up)("check on the lab", () => {
   });
 
   it("corrupted signatures: bogus, signature-invalid", async () => {
-    labBreak("corrupt-sigs");
+    await breakZone("corrupt-sigs");
     const { report } = await check();
     expect(report.summary.reason?.kind).toBe("signature-invalid");
     expect(report.summary.failingAuthoritatives).toBe(3);
   });
 
   it("missing RRSIGs: bogus, rrsigs-missing", async () => {
-    labBreak("missing-rrsigs");
+    await breakZone("missing-rrsigs");
     const { report } = await check();
     expect(report.summary.reason?.kind).toBe("rrsigs-missing");
   });
 
   it("the signing key removed from the DNSKEY RRset: bogus, no key for the signatures", async () => {
-    labBreak("key-removed");
+    await breakZone("key-removed");
     const { report } = await check();
     expect(report.summary.verdict).toBe("bogus");
     expect(["no-matching-dnskey", "dnskey-missing"]).toContain(report.summary.reason?.kind);
   });
 
   it("bad NSEC3 signatures: the name error and the unsigned child fail, the signed child works", async () => {
-    labBreak("bad-nsec3-sigs");
+    await breakZone("bad-nsec3-sigs");
     const { report } = await check();
     for (const v of authoritative(report)) {
       expect(result(v, "nxdomain").verdict).toBe("bogus");
@@ -105,18 +140,18 @@ describe.skipIf(!up)("check on the lab", () => {
   });
 
   it("bad signatures on some servers only: the per-server view shows 2 of 3", async () => {
-    labBreak("partial");
+    await breakZone("partial");
     const { report } = await check();
     expect(report.summary.failingAuthoritatives).toBe(2);
     expect(report.summary.totalAuthoritatives).toBe(3);
     const bad = authoritative(report)
       .filter((v) => v.verdict === "bogus")
       .map((v) => v.address);
-    expect(bad.sort()).toEqual(["127.53.0.11", "127.53.0.12"]);
+    expect(bad.sort()).toEqual([lab.authoritative.watched[0], lab.authoritative.watched[1]]);
   });
 
   it("tampering on one path: only that vantage is bogus, with other bytes than the rest", async () => {
-    labBreak("tamper");
+    await breakZone("tamper");
     const { report } = await check();
     const bogus = recursive(report).filter((v) => v.verdict === "bogus");
     expect(bogus.map((v) => v.name)).toEqual(["unbound"]);
@@ -133,7 +168,7 @@ describe.skipIf(!up)("check on the lab", () => {
   });
 
   it("a vantage down: indeterminate for that vantage only, never bogus", async () => {
-    labBreak("vantage-down");
+    await breakZone("vantage-down");
     const { status, report } = await check();
     const pdns = recursive(report).find((v) => v.name === "pdns")!;
     expect(pdns.verdict).toBe("indeterminate");

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dig, rdataOf, type DigResult } from "./lab-dig.js";
 import {
   breakZone,
+  describeLab,
   heal,
   lab,
   labSh,
@@ -52,7 +53,7 @@ async function rrsigPerServer(): Promise<string[]> {
   return answers.map((a) => rdataOf(a, "RRSIG").join("\n"));
 }
 
-describe("the end-to-end lab", () => {
+describeLab("the end-to-end lab", () => {
   beforeAll(startLab, LAB_START_TIMEOUT_MS);
   afterAll(stopLab, LAB_STOP_TIMEOUT_MS);
 

@@ -13,13 +13,18 @@
  * when vitest runs files in parallel. A lab that was already running (started
  * by hand) is healed and reused, and left running afterwards.
  *
+ * The lab needs root and the servers of .ci/run's Debian packages. When it
+ * cannot start, startLab() fails with what to install; only
+ * NTA_WATCH_SKIP_LAB=1 turns the lab's tests into skips (describeLab).
+ *
  * LAB_DIR and LAB_NET (default 127.53) select another lab, as for lab.sh.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { describe } from "vitest";
 
 const run = promisify(execFile);
 
@@ -156,6 +161,76 @@ export async function labSh(...args: string[]): Promise<string> {
   }
 }
 
+/** Set to 1 on a machine that cannot run the lab: its tests are skipped, saying so. */
+export const LAB_SKIPPED = process.env.NTA_WATCH_SKIP_LAB === "1";
+
+/** The programs lab.sh runs (its require_tools), with the Debian package of each. */
+const LAB_TOOLS: Readonly<Record<string, string>> = {
+  ip: "iproute2",
+  ss: "iproute2",
+  dig: "bind9-dnsutils",
+  "dnssec-keygen": "bind9-utils",
+  "dnssec-signzone": "bind9-utils",
+  "dnssec-dsfromkey": "bind9-utils",
+  "rndc-confgen": "bind9-utils",
+  rndc: "bind9-utils",
+  "named-checkconf": "bind9-utils",
+  named: "bind9",
+  nsd: "nsd",
+  "nsd-checkconf": "nsd",
+  unbound: "unbound",
+  "unbound-control": "unbound",
+  "unbound-checkconf": "unbound",
+  "unbound-control-setup": "unbound",
+  kresd: "knot-resolver",
+  pdns_recursor: "pdns-recursor",
+  rec_control: "pdns-recursor",
+  setsid: "util-linux",
+  flock: "util-linux",
+};
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? "")
+    .split(":")
+    .some((dir) => dir !== "" && existsSync(path.join(dir, tool)));
+}
+
+/**
+ * Why the lab (or, with `tools`, a test that runs only those programs)
+ * cannot run on this machine, with what to install; undefined when it can.
+ */
+export function labUnavailable(
+  options: { tools?: readonly string[]; root?: boolean } = {},
+): string | undefined {
+  const { tools = Object.keys(LAB_TOOLS), root = true } = options;
+  const problems: string[] = [];
+  if (root && process.getuid?.() !== 0) {
+    problems.push("it must run as root (port 53, addresses on lo)");
+  }
+  const missing = tools.filter((tool) => !onPath(tool));
+  if (missing.length > 0) {
+    const packages = [...new Set(missing.map((tool) => LAB_TOOLS[tool] ?? tool))];
+    problems.push(
+      `${missing.join(", ")} not found on PATH: install the Debian packages ` +
+        `${packages.join(" ")} (apt-get install --no-install-recommends; .ci/run lists all of the lab's)`,
+    );
+  }
+  if (problems.length === 0) return undefined;
+  const subject = options.tools ? "this end-to-end test" : "the end-to-end lab";
+  return (
+    `${subject} cannot run here: ${problems.join("; ")}. ` +
+    "Set NTA_WATCH_SKIP_LAB=1 to skip the tests that need it."
+  );
+}
+
+/** describe() for tests that need the lab: skipped, with the reason in the title, under NTA_WATCH_SKIP_LAB=1. */
+export function describeLab(title: string, body: () => void): void {
+  if (LAB_SKIPPED) {
+    console.warn(`skipped, NTA_WATCH_SKIP_LAB=1: ${title}`);
+    describe.skip(`${title} (skipped: NTA_WATCH_SKIP_LAB=1)`, body);
+  } else describe(title, body);
+}
+
 /** "stopped", "healthy" or the name of the active scenario. */
 export function labState(): string {
   try {
@@ -220,6 +295,8 @@ function releaseLock(): void {
  * (new keys, zones signed now) unless it was already running.
  */
 export async function startLab(): Promise<void> {
+  const unavailable = labUnavailable();
+  if (unavailable !== undefined) throw new Error(unavailable);
   await acquireLock();
   try {
     let running = false;
@@ -243,6 +320,8 @@ export async function startLab(): Promise<void> {
 
 /** Stops what startLab() started (or heals a lab it found running) and releases the lab. */
 export async function stopLab(): Promise<void> {
+  // startLab() failed before it held the lab: someone else's, not ours to touch.
+  if (!held) return;
   try {
     if (startedHere) await labSh("stop");
     else if (labState() !== "stopped") await labSh("heal");
@@ -265,4 +344,19 @@ export async function heal(): Promise<void> {
 /** Empties every resolver's caches through its control channel. */
 export async function flushResolvers(): Promise<void> {
   await labSh("flush");
+}
+
+/** Stops and starts one resolver with the lab's own shell functions (lab/lib/servers.sh). */
+export async function restartResolver(name: ResolverName): Promise<void> {
+  const lib = path.join(REPO, "lab/lib");
+  const script = [
+    `source "${lib}/common.sh"`,
+    `source "${lib}/servers.sh"`,
+    `stop_resolver ${name}`,
+    `start_resolver ${name}`,
+  ].join("\n");
+  await run("bash", ["-c", script], {
+    env: { ...process.env, LAB_DIR, LAB_NET },
+    timeout: LAB_STEP_TIMEOUT_MS,
+  });
 }

@@ -2,21 +2,22 @@
  * Unbound's remote control over TCP with TLS and client certificates
  * (`control-use-cert: yes`), against an Unbound this test starts on its own
  * loopback address with keys from unbound-control-setup. The adapter is made
- * from configuration, the client key read from the environment. Skipped
- * when unbound or unbound-control-setup is not installed.
+ * from configuration, the client key read from the environment. It needs
+ * Debian's unbound package, not the lab's servers or root; it fails without
+ * it, and is skipped with the lab's tests under NTA_WATCH_SKIP_LAB=1.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAdapter } from "../../src/resolvers/factory.js";
 import { resolversSchema } from "../../src/resolvers/schema.js";
 import type { ResolverAdapter } from "../../src/resolvers/types.js";
 import { unboundCommand } from "../../src/resolvers/unbound.js";
+import { describeLab, labUnavailable } from "./lab.js";
 
-const installed = ["/usr/sbin/unbound", "/usr/sbin/unbound-control-setup"].every(existsSync);
 const ADDRESS = "127.54.9.1";
 const DNS_PORT = 20_000 + Math.floor(Math.random() * 30_000);
 const PORT = DNS_PORT + 1;
@@ -25,8 +26,13 @@ let dir = "";
 let server: ChildProcess | undefined;
 let adapter: ResolverAdapter;
 
-describe.skipIf(!installed)("Unbound remote control over TLS", () => {
+describeLab("Unbound remote control over TLS", () => {
   beforeAll(async () => {
+    const unavailable = labUnavailable({
+      tools: ["unbound", "unbound-control-setup"],
+      root: false,
+    });
+    if (unavailable !== undefined) throw new Error(unavailable);
     dir = mkdtempSync(path.join(tmpdir(), "nta-watch-unbound-tls-"));
     execFileSync("unbound-control-setup", ["-d", dir], { stdio: "ignore" });
     writeFileSync(

@@ -7,26 +7,25 @@
  * reported and left alone; after the fix the NTA is taken back and every
  * resolver answers with AD again.
  *
- * Starts the lab when it is not running (as root, with the servers
- * installed) and stops it after; a lab someone else started is used as it
- * is, healed, and left running.
+ * Holds the lab (lab.ts) while it runs: started fresh, or a running one
+ * healed and left running.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { MemoryLedger, reconcile, type ReconcileReport } from "../../src/resolvers/runner.js";
 import type { DesiredNta } from "../../src/resolvers/reconcile.js";
 import type { ResolverAdapter } from "../../src/resolvers/types.js";
-import { labBreak, labHeal, labRunning } from "./check-lab.js";
 import {
-  RESOLVERS,
-  ask,
-  byHand,
-  labAdapters,
-  labCanStart,
-  labEnsureStarted,
-  labRestartResolver,
-  labStop,
-  type LabResolver,
-} from "./resolvers-lab.js";
+  breakZone,
+  describeLab,
+  heal,
+  LAB_START_TIMEOUT_MS,
+  LAB_STOP_TIMEOUT_MS,
+  restartResolver,
+  startLab,
+  stopLab,
+  type ResolverName,
+} from "./lab.js";
+import { RESOLVERS, ask, byHand, labAdapters } from "./resolvers-lab.js";
 
 const NOERROR = 0;
 const SERVFAIL = 2;
@@ -35,10 +34,7 @@ const CANARY = "www.watched.";
 /** A zone only ever touched by hand in these tests. */
 const HAND = "hand.example.";
 
-const usable = labRunning() || labCanStart();
-
-let startedHere = false;
-let adapters: Record<LabResolver, ResolverAdapter>;
+let adapters: Record<ResolverName, ResolverAdapter>;
 const ledger = new MemoryLedger();
 
 const desired = (): DesiredNta[] => [
@@ -57,36 +53,37 @@ function pass(want: DesiredNta[], dryRun = false): Promise<ReconcileReport> {
   });
 }
 
-const byResolver = (report: ReconcileReport, name: LabResolver) =>
+const byResolver = (report: ReconcileReport, name: ResolverName) =>
   report.resolvers.find((r) => r.resolver === name)!;
 
-async function zonesOn(name: LabResolver): Promise<string[]> {
+async function zonesOn(name: ResolverName): Promise<string[]> {
   const listed = await adapters[name].list();
   if (!listed.ok) throw new Error(`${name}: ${listed.error.message}`);
   return listed.value.filter((e) => !e.expired).map((e) => e.zone);
 }
 
-describe.skipIf(!usable)("NTAs on the lab's real resolvers", () => {
+/** Our NTA and the hand-made one off every resolver: leftovers of an interrupted run. */
+async function removeTestNtas(): Promise<void> {
+  for (const r of RESOLVERS) {
+    await adapters[r].remove(TLD);
+    await adapters[r].remove(HAND);
+  }
+}
+
+describeLab("NTAs on the lab's real resolvers", () => {
   beforeAll(async () => {
-    startedHere = labEnsureStarted();
-    labHeal();
+    await startLab();
     adapters = labAdapters();
-    // Leftovers of an interrupted run.
-    for (const r of RESOLVERS) {
-      await adapters[r].remove(TLD);
-      await adapters[r].remove(HAND);
-    }
-  }, 600_000);
+    await removeTestNtas();
+  }, LAB_START_TIMEOUT_MS);
 
   afterAll(async () => {
-    if (!adapters) return;
-    for (const r of RESOLVERS) {
-      await adapters[r].remove(TLD);
-      await adapters[r].remove(HAND);
+    try {
+      if (adapters) await removeTestNtas();
+    } finally {
+      await stopLab();
     }
-    if (startedHere) labStop();
-    else labHeal();
-  }, 600_000);
+  }, LAB_STOP_TIMEOUT_MS);
 
   it("healthy: every resolver answers with AD, and lists no NTA for the TLD", async () => {
     for (const r of RESOLVERS) {
@@ -96,7 +93,7 @@ describe.skipIf(!usable)("NTAs on the lab's real resolvers", () => {
   });
 
   it("expired signatures: every resolver answers SERVFAIL; a dry run only says it would add", async () => {
-    labBreak("expired");
+    await breakZone("expired");
     for (const r of RESOLVERS) expect((await ask(r, CANARY)).rcode, r).toBe(SERVFAIL);
     const report = await pass(desired(), true);
     for (const r of RESOLVERS) {
@@ -138,7 +135,7 @@ describe.skipIf(!usable)("NTAs on the lab's real resolvers", () => {
   it.each(forgetful)(
     "%s restarted in the middle gets the NTA back from reconciliation",
     async (r) => {
-      labRestartResolver(r);
+      await restartResolver(r);
       expect(await zonesOn(r)).not.toContain(TLD);
       expect((await ask(r, CANARY)).rcode).toBe(SERVFAIL);
       const report = await pass(desired());
@@ -153,7 +150,7 @@ describe.skipIf(!usable)("NTAs on the lab's real resolvers", () => {
   );
 
   it("BIND restarted in the middle keeps the NTA by itself (saved in <view>.nta): nothing to repair", async () => {
-    labRestartResolver("bind");
+    await restartResolver("bind");
     expect(await zonesOn("bind")).toContain(TLD);
     expect(await ask("bind", CANARY)).toMatchObject({ rcode: NOERROR, ad: false });
     const report = await pass(desired());
@@ -187,7 +184,7 @@ describe.skipIf(!usable)("NTAs on the lab's real resolvers", () => {
   });
 
   it("after the fix the NTA is taken back: every resolver answers with AD again", async () => {
-    labHeal();
+    await heal();
     // Still under the NTA: answered as insecure, and cached so.
     for (const r of RESOLVERS)
       expect(await ask(r, CANARY), r).toMatchObject({ rcode: NOERROR, ad: false });
