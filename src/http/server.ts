@@ -24,8 +24,8 @@ export function registeredRoutes(app: FastifyInstance): { method: string; url: s
 export interface ApiOptions {
   /** A pino logger (the service's); none: silent. Authorization headers are never logged. */
   logger?: FastifyBaseLogger;
-  /** Registers more routes (the metrics issue mounts /metrics here). */
-  mount?: (app: FastifyInstance) => void;
+  /** Registers more routes (the metrics issue mounts /metrics here; the console needs the deps). */
+  mount?: (app: FastifyInstance, deps: ApiDeps) => void;
 }
 
 function isText(v: unknown): v is TextReply {
@@ -160,6 +160,6 @@ export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstan
       },
     });
   }
-  options.mount?.(app);
+  options.mount?.(app, deps);
   return app;
 }

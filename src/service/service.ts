@@ -17,6 +17,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { SourcePoller } from "../confirm/sources.js";
 import { TokenTable } from "../http/auth.js";
+import { mountConsole } from "../http/console/routes.js";
 import { buildApi } from "../http/server.js";
 import type { Effect } from "../lifecycle/types.js";
 import type { Round } from "../probe/observation.js";
@@ -89,7 +90,13 @@ export class Service {
           lastRoundAt: this.#lastRoundAt ?? null,
         }),
       },
-      { logger: this.#log.child({ part: "http" }), ...(parts.mount ? { mount: parts.mount } : {}) },
+      {
+        logger: this.#log.child({ part: "http" }),
+        mount: (app, deps) => {
+          mountConsole(app, deps);
+          parts.mount?.(app);
+        },
+      },
     );
   }
 
