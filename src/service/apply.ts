@@ -8,6 +8,7 @@
  */
 
 import { assessZone } from "../assess/assess.js";
+import { earlyWarnings } from "../assess/early-warning.js";
 import { updateLastKnownGood } from "../assess/last-known-good.js";
 import type { Assessment, Confirmation } from "../assess/types.js";
 import type { Thresholds } from "../config/thresholds.js";
@@ -19,6 +20,7 @@ import type {
   ZoneEvent,
   ZoneState,
 } from "../lifecycle/types.js";
+import { withNotices } from "../notify/notices.js";
 import type { Round } from "../probe/observation.js";
 import type { Store, TransitionStep } from "../store/store.js";
 
@@ -51,7 +53,8 @@ export function applyEvent(
     zone,
     expectedRevision: revision,
     previous: state,
-    steps: [r],
+    // The alerts go to the outbox with the zone's state and the derived notices.
+    steps: withNotices(state, [r]),
     now,
   });
   return { ok: true, state: done.state, revision: done.revision, effects: r.effects };
@@ -103,11 +106,14 @@ export function applyRound(
     steps.push(r);
     s = r.state;
   }
+  // Early warnings of this round join its transaction (src/assess/early-warning.ts), and
+  // every alert goes to the outbox with the zone's state and the derived notices.
+  const noticed = withNotices(state, steps, earlyWarnings(history[history.length - 2], round, now));
   const done = store.commit({
     zone,
     expectedRevision: revision,
     previous: state,
-    steps,
+    steps: noticed,
     now,
     round,
     assessment,
@@ -118,7 +124,7 @@ export function applyRound(
     assessment,
     state: done.state,
     revision: done.revision,
-    effects: steps.flatMap((x) => x.effects),
+    effects: noticed.flatMap((x) => x.effects),
   };
 }
 
