@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   "verify-zone": async () => (await import("./verify-zone.js")).run,
   check: async () => (await import("./check.js")).run,
   serve: async () => (await import("./serve.js")).run,
+  demo: async () => (await import("./demo.js")).run,
   ...Object.fromEntries(
     (["status", "confirm", "approve", "reject", "retract", "extend", "incident"] as const).map(
       (n) => [
