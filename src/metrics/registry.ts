@@ -23,6 +23,8 @@ import { CATALOG, metricSpec, type MetricSpec } from "./catalog.js";
 
 type ReconcileCounts = ReturnType<typeof reportCounts>[number];
 
+const EARLY_WARNING_KINDS: readonly string[] = ["signatures-expiring", "key-rollover"];
+
 /** Every lifecycle state, for the one-hot state gauge. */
 export const PHASES: readonly Phase[] = [
   "healthy",
@@ -219,10 +221,10 @@ export class Metrics {
       this.gauge("nta_watch_zone_failing_vantage_ratio").set(zone, last.vantageShare);
   }
 
-  /** Early warning effects raised for a round. */
+  /** The early warnings among a round's effects (the others are ignored). */
   recordEarlyWarnings(effects: readonly Effect[]): void {
     for (const e of effects) {
-      if (e.kind !== "alert") continue;
+      if (e.kind !== "alert" || !EARLY_WARNING_KINDS.includes(e.alert.kind)) continue;
       this.counter("nta_watch_early_warnings_total").inc({
         zone: e.alert.zone,
         kind: e.alert.kind,

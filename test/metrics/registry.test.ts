@@ -248,6 +248,28 @@ describe("state read at scrape time", () => {
   });
 });
 
+describe("early warnings", () => {
+  it("counts the early warnings among a round's effects, by zone and kind, and nothing else", async () => {
+    const m = createMetrics({ processMetrics: false });
+    const alert = (kind: "signatures-expiring" | "key-rollover" | "failure") => ({
+      kind: "alert" as const,
+      alert: { kind, zone: ZONE, severity: "warning" as const, summary: kind },
+    });
+    m.recordEarlyWarnings([alert("signatures-expiring"), alert("key-rollover"), alert("failure")]);
+    m.recordEarlyWarnings([alert("key-rollover")]);
+    const s = parseExposition(await m.text());
+    expect(valueOf(s, "nta_watch_early_warnings_total", { zone: ZONE, kind: "key-rollover" })).toBe(
+      2,
+    );
+    expect(
+      valueOf(s, "nta_watch_early_warnings_total", { zone: ZONE, kind: "signatures-expiring" }),
+    ).toBe(1);
+    expect(
+      valueOf(s, "nta_watch_early_warnings_total", { zone: ZONE, kind: "failure" }),
+    ).toBeUndefined();
+  });
+});
+
 describe("alerts, resolvers, store", () => {
   it("counts each call by its label", async () => {
     const m = createMetrics({ processMetrics: false });
