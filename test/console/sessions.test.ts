@@ -4,6 +4,8 @@
  */
 
 import { describe, expect, it } from "vitest";
+import type { FastifyRequest } from "fastify";
+import { sameOrigin, sessionCookie } from "../../src/http/console/guard.js";
 import { actBody } from "../../src/http/console/routes.js";
 import { esc } from "../../src/http/console/html.js";
 import { SessionTable } from "../../src/http/console/sessions.js";
@@ -67,5 +69,31 @@ describe("forms and escaping", () => {
     expect(esc(`<a href="x" title='y'>&</a>`)).toBe(
       "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
     );
+  });
+});
+
+describe("the cookie and the Origin check behind TLS", () => {
+  const req = (protocol: string, headers: Record<string, string>) =>
+    ({ protocol, headers }) as unknown as FastifyRequest;
+
+  it("marks the session cookie Secure when the request came over TLS", () => {
+    const attrs = sessionCookie(req("https", {}), "id", 60).split("; ");
+    expect(attrs).toEqual(
+      expect.arrayContaining(["nta_console=id", "HttpOnly", "SameSite=Strict", "Secure"]),
+    );
+  });
+
+  it("takes the scheme into account: an http page cannot post to the https console", () => {
+    const host = { host: "console.example:8443" };
+    expect(sameOrigin(req("https", { ...host, origin: "https://console.example:8443" }))).toBe(
+      true,
+    );
+    expect(sameOrigin(req("https", { ...host, origin: "http://console.example:8443" }))).toBe(
+      false,
+    );
+    expect(sameOrigin(req("https", { ...host, origin: "null" }))).toBe(false);
+    expect(
+      sameOrigin(req("https", { ...host, referer: "https://console.example:8443/#zones" })),
+    ).toBe(true);
   });
 });
