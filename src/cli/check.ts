@@ -1,7 +1,8 @@
 /**
  * `nta-watch check ZONE --config FILE [--json]`: one probe round of ZONE
  * now, from every configured vantage and every authoritative server of the
- * zone, then a summary. Exit status: 0 when the zone validates (secure, or
+ * zone, then a summary, the three preconditions with their evidence and
+ * what the lifecycle would do (check-decision.ts). Exit status: 0 when the zone validates (secure, or
  * legitimately insecure), 1 when it does not (bogus, or nothing could be
  * checked), 2 for a usage or configuration error.
  */
@@ -9,6 +10,7 @@ import { parseArgs } from "node:util";
 import { formatConfigErrors, loadConfig, loadTrustAnchors } from "../config/load.js";
 import { lowerName, NameSyntaxError, nameToText, parseName } from "../dns/name.js";
 import { ProbeEngine, type EngineOptions } from "../probe/engine.js";
+import { checkDecision, renderDecision } from "./check-decision.js";
 import {
   checkReport,
   exitStatusOf,
@@ -119,6 +121,13 @@ export async function run(args: string[], engineOptions: EngineOptions = {}): Pr
     addresses: new Map(loaded.config.vantages.map((v) => [v.name, v.address])),
     missingCanaries: result.missingCanaries,
   });
-  console.log(parsed.values.json ? JSON.stringify(report, null, 2) : renderCheck(report));
+  // The three preconditions and the lifecycle's next step, with the store's history.
+  const now = engineOptions.now?.() ?? Math.floor(Date.now() / 1000);
+  const decision = checkDecision(result.round, loaded.config, loaded.file, now);
+  console.log(
+    parsed.values.json
+      ? JSON.stringify({ ...report, ...decision }, null, 2)
+      : `${renderCheck(report)}\n\n${renderDecision(decision)}`,
+  );
   return exitStatusOf(report.summary);
 }
