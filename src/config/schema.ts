@@ -11,6 +11,8 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { parseName, nameToText, isSubdomain, lowerName, NameSyntaxError } from "../dns/name.js";
 import { typeFromText } from "../dns/rr.js";
+import { earlyWarningSchema } from "../assess/early-warning.js";
+import { notifySchema } from "../notify/schema.js";
 import { resolverConfigFields } from "../resolvers/schema.js";
 import { thresholdsSchema } from "./thresholds.js";
 import { formatDuration, parseDuration } from "./duration.js";
@@ -248,6 +250,11 @@ export const configSchema = z
     // The resolvers NTAs are pushed to, and reconciliation: see
     // src/resolvers/schema.ts.
     ...resolverConfigFields,
+    // Where alerts go and how they are retried: see src/notify/schema.ts.
+    notify: notifySchema.prefault({}),
+    // Warnings before a break (signatures about to expire, rollovers): see
+    // src/assess/early-warning.ts.
+    earlyWarning: earlyWarningSchema.prefault({}),
   })
   .superRefine((c, ctx) => {
     checkServiceSettings(c, ctx);
