@@ -6,9 +6,11 @@
  */
 import type { RrsetGroup } from "../dns/canonical.js";
 import type { Name } from "../dns/name.js";
+import type { Rr } from "../dns/rr.js";
 import type { ServerAddress, Transport } from "../dns/transport.js";
 import type { TrustAnchorSet } from "../dnssec/anchors.js";
 import type { Verdict } from "../dnssec/verdict.js";
+import type { ZoneKeyCache } from "./key-cache.js";
 
 /**
  * Bounds on one lookup. Defaults follow what validating resolvers use:
@@ -59,6 +61,13 @@ export interface GatherContext {
   clockMs?: () => number;
   /** Uniform in [0, 1) for message IDs; default crypto random. */
   random?: () => number;
+  /**
+   * Validated zone keys of this path for this round (key-cache.ts): DS and
+   * DNSKEY steps an earlier lookup of the round took are taken from it.
+   */
+  keyCache?: ZoneKeyCache;
+  /** Told of the DS and DNSKEY records of each step taken from `keyCache`. */
+  onCachedRecords?: (records: readonly Rr[]) => void;
 }
 
 export type ServerOutcome =
@@ -94,6 +103,12 @@ export interface ZoneLink {
   dnskey?: Verdict;
   /** The zone's state: secure with trusted keys, insecure, bogus or indeterminate. */
   security: Verdict;
+  /**
+   * True when its DS or DNSKEY step was taken from the round's key cache:
+   * fetched and judged by an earlier lookup of the round on the same path,
+   * so `servers` does not list those queries.
+   */
+  cached?: boolean;
 }
 
 export interface FinalAnswer {

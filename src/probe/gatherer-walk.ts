@@ -40,6 +40,7 @@ import {
   type Verdict,
 } from "../dnssec/verdict.js";
 import { classifyResponse, type Classified } from "./gatherer-response.js";
+import { keyRecords, type DsStep, type KeysStep } from "./key-cache.js";
 import type { GatherContext, GatherLimits, ServerOutcome, ZoneLink } from "./gatherer-types.js";
 
 export class LimitExceeded extends Error {
@@ -70,6 +71,14 @@ export interface Asked {
 }
 
 const PORT = 53;
+
+/** What a referral may carry for the DS step: the DS RRset or the denial, with signatures. */
+const DS_STEP_TYPES: ReadonlySet<number> = new Set([
+  RrType.DS,
+  RrType.NSEC,
+  RrType.NSEC3,
+  RrType.RRSIG,
+]);
 
 function stateOf(v: Verdict): ZoneState {
   return v.security;
@@ -258,33 +267,51 @@ export class Walk {
     return indeterminate(kind, `no server of ${owner} answered ${question}`, { owner });
   }
 
-  /** Makes sure the DNSKEY RRset of a pending zone has been fetched and judged. */
+  /**
+   * Makes sure the DNSKEY RRset of a pending zone has been fetched and
+   * judged, by this lookup or, with a key cache, by an earlier one of the
+   * round on the same path.
+   */
   async keys(zone: Zone): Promise<void> {
     if (zone.state !== "pending") return;
-    const r = await this.ask(zone, zone.name, RrType.DNSKEY);
-    let v: Verdict;
-    if ("security" in r) {
-      v = r;
-    } else {
-      const group = groupRrsets(r.message.answer).find(
-        (g) => g.rrset?.type === RrType.DNSKEY && nameEquals(g.rrset.owner, zone.name),
-      );
-      const trusted = trustZoneKeys({
-        zone: zone.name,
-        dnskeys: group?.rrset,
-        rrsigs: group?.rrsigs ?? [],
-        ds: zone.ds,
-        anchorKeys: zone.anchorKeys,
-        now: this.now,
-      });
-      v = verdictOnly(trusted);
-      const keys = trustedKeysOf(zone.name, trusted);
-      if (keys) zone.keys = keys;
+    const cache = this.ctx.keyCache;
+    const fetch = () => this.#fetchKeys(zone);
+    const step = cache
+      ? await cache.keysStep(zone.name, zone.servers, zone.ds, zone.anchorKeys, fetch)
+      : { value: await fetch(), cached: false };
+    if (step.cached) {
+      zone.link.cached = true;
+      this.ctx.onCachedRecords?.(step.value.seen);
     }
+    const v = step.value.verdict;
+    if (step.value.keys) zone.keys = step.value.keys;
     zone.link.dnskey = v;
     zone.state = stateOf(v);
     zone.verdict = v;
     zone.link.security = v;
+  }
+
+  /** The DNSKEY step of RFC 4035 §5.2: the zone's DNSKEY RRset against its trusted DS or anchors. */
+  async #fetchKeys(zone: Zone): Promise<KeysStep> {
+    const r = await this.ask(zone, zone.name, RrType.DNSKEY);
+    if ("security" in r) return { verdict: r, seen: [] };
+    const group = groupRrsets(r.message.answer).find(
+      (g) => g.rrset?.type === RrType.DNSKEY && nameEquals(g.rrset.owner, zone.name),
+    );
+    const trusted = trustZoneKeys({
+      zone: zone.name,
+      dnskeys: group?.rrset,
+      rrsigs: group?.rrsigs ?? [],
+      ds: zone.ds,
+      anchorKeys: zone.anchorKeys,
+      now: this.now,
+    });
+    const keys = trustedKeysOf(zone.name, trusted);
+    return {
+      verdict: verdictOnly(trusted),
+      ...(keys ? { keys } : {}),
+      seen: keyRecords(r.message),
+    };
   }
 
   /** Follows a referral from `parent`: the DS step, then the child's servers. */
@@ -296,9 +323,10 @@ export class Walk {
     const zone = this.#newZone(ref.child, [], ref.nsNames, parent);
     if (!this.#applyAnchors(zone)) {
       if (parent.state === "secure") {
-        const [v, ds] = await this.#dsStep(parent, ref.child, asked.message);
-        this.#setState(zone, v, v);
-        zone.ds = ds;
+        const step = await this.#dsStep(parent, ref.child, asked.message);
+        this.#setState(zone, step.verdict, step.verdict);
+        zone.ds = step.ds;
+        if (step.cached) zone.link.cached = true;
       } else {
         this.#setState(zone, parent.verdict, parent.verdict);
       }
@@ -311,7 +339,30 @@ export class Walk {
    * The DS step of RFC 4035 §5.2 at the cut `child` below the secure `parent`:
    * the DS RRset (validated), or the proof that there is none (insecure).
    */
-  async #dsStep(parent: Zone, child: Name, referral: Message): Promise<[Verdict, Rr[]]> {
+  async #dsStep(
+    parent: Zone,
+    child: Name,
+    referral: Message,
+  ): Promise<{ verdict: Verdict; ds: Rr[]; cached: boolean }> {
+    const fetch = async (): Promise<DsStep> => {
+      const seen: Rr[] = [];
+      const [verdict, ds] = await this.#fetchDs(parent, child, referral, seen);
+      return { verdict, ds, seen };
+    };
+    const cache = this.ctx.keyCache;
+    if (!cache || !parent.keys) return { ...(await fetch()), cached: false };
+    const carried = referral.authority.filter((rr) => DS_STEP_TYPES.has(rr.type));
+    const step = await cache.dsStep(child, parent.servers, parent.keys, carried, fetch);
+    if (step.cached) this.ctx.onCachedRecords?.(step.value.seen);
+    return { verdict: step.value.verdict, ds: step.value.ds, cached: step.cached };
+  }
+
+  async #fetchDs(
+    parent: Zone,
+    child: Name,
+    referral: Message,
+    seen: Rr[],
+  ): Promise<[Verdict, Rr[]]> {
     const dsIn = (rrs: Rr[]): RrsetGroup | undefined =>
       groupRrsets(rrs).find((g) => g.rrset?.type === RrType.DS && nameEquals(g.rrset.owner, child));
     const hasDenial = (rrs: Rr[]): boolean =>
@@ -322,6 +373,7 @@ export class Walk {
       // Neither DS nor a proof in the referral: ask the parent (RFC 4035 §4.2 resolvers do).
       const r = await this.ask(parent, child, RrType.DS);
       if ("security" in r) return [r, []];
+      seen.push(...keyRecords(r.message));
       source = r.message;
       dsGroup = dsIn(source.answer);
     }
@@ -431,9 +483,10 @@ export class Walk {
     const sub = this.#newZone(signer, zone.servers, [], zone);
     if (!this.#applyAnchors(sub)) {
       if (zone.state === "secure") {
-        const [v, ds] = await this.#dsStep(zone, signer, emptyMessage());
-        this.#setState(sub, v, v);
-        sub.ds = ds;
+        const step = await this.#dsStep(zone, signer, emptyMessage());
+        this.#setState(sub, step.verdict, step.verdict);
+        sub.ds = step.ds;
+        if (step.cached) sub.link.cached = true;
       } else {
         this.#setState(sub, zone.verdict, zone.verdict);
       }

@@ -18,9 +18,11 @@
  * Limits (see GatherLimits) bound depth, queries and time; past them the
  * verdict is indeterminate with reason "limit-exceeded".
  *
- * Limitations: no cache between lookups; IPv4 and IPv6 glue are both used,
- * IPv4 first; a zone served by the same servers as its parent is found
- * through the signer of its records, not by probing every label.
+ * Limitations: no cache between lookups, but for the DS and DNSKEY steps
+ * a round's key cache holds (GatherContext.keyCache, key-cache.ts); IPv4
+ * and IPv6 glue are both used, IPv4 first; a zone served by the same
+ * servers as its parent is found through the signer of its records, not by
+ * probing every label.
  */
 import { groupRrsets } from "../dns/canonical.js";
 import { labelCount, nameEquals, nameKey, nameToText, type Name } from "../dns/name.js";

@@ -19,7 +19,7 @@
 import { exchange, type ExchangeError } from "../dns/exchange.js";
 import { Rcode } from "../dns/message.js";
 import { nameEquals, parseName } from "../dns/name.js";
-import { typeFromText } from "../dns/rr.js";
+import { typeFromText, type Rr } from "../dns/rr.js";
 import type { ServerAddress, Transport } from "../dns/transport.js";
 import type { TrustAnchorSet } from "../dnssec/anchors.js";
 import { indeterminate, type Verdict } from "../dnssec/verdict.js";
@@ -33,6 +33,7 @@ import type {
   RecursiveVantage,
   UserAnswer,
 } from "./observation.js";
+import type { ZoneKeyCache } from "./key-cache.js";
 import { KeyTap, VantageTransport } from "./transports.js";
 
 export interface ProbeSettings {
@@ -147,11 +148,22 @@ function baseOf(subject: ProbeSubject, vantage: Observation["vantage"], at: numb
   return { zone: subject.zone, role: subject.role, canary: subject.canary, vantage, at };
 }
 
-/** Probes one canary through one recursive vantage: CD=0, then CD=1 validated locally. */
+/** The key cache of this path, wired so the tap still notes the key tags of cached steps. */
+function cacheFor(keyCache: ZoneKeyCache | undefined, tap: KeyTap) {
+  return keyCache
+    ? { keyCache, onCachedRecords: (rrs: readonly Rr[]) => tap.noteRecords(rrs) }
+    : {};
+}
+
+/**
+ * Probes one canary through one recursive vantage: CD=0, then CD=1 validated
+ * locally. `keyCache`, when given, must serve this vantage only, for one round.
+ */
 export async function probeRecursive(
   ctx: ProbeContext,
   target: RecursiveTarget,
   subject: ProbeSubject,
+  keyCache?: ZoneKeyCache,
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
@@ -205,6 +217,7 @@ export async function probeRecursive(
     now: at,
     limits: limitsOf(ctx.settings),
     ...(ctx.random ? { random: ctx.random } : {}),
+    ...cacheFor(keyCache, tap),
   });
   return { ...base, reachable: true, userAnswer, ...fromEvidence(evidence, tap, at) };
 }
@@ -224,11 +237,15 @@ function pinnedFailure(evidence: Evidence, address: string): ProbeError {
   return { kind: "unreachable", message: `${address} not asked: ${reason}` };
 }
 
-/** Probes one canary at one authoritative server of the zone, validated from the root. */
+/**
+ * Probes one canary at one authoritative server of the zone, validated from
+ * the root. `keyCache`, when given, must serve this server only, for one round.
+ */
 export async function probeAuthoritative(
   ctx: ProbeContext,
   target: AuthoritativeTarget,
   subject: ProbeSubject,
+  keyCache?: ZoneKeyCache,
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
@@ -242,6 +259,7 @@ export async function probeAuthoritative(
     limits: limitsOf(ctx.settings),
     pinLastZoneTo: target.server,
     ...(ctx.random ? { random: ctx.random } : {}),
+    ...cacheFor(keyCache, tap),
   });
   const answeredByIt =
     evidence.final !== undefined && evidence.final.server === target.server.address;

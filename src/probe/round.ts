@@ -4,6 +4,11 @@
  * same recursive vantages at the same time, with at most `limit` probes in
  * flight (a shared semaphore). Observations come back in a fixed order:
  * vantage by vantage, canary by canary, whatever order the answers arrive in.
+ *
+ * Each vantage and each authoritative server gets its own key cache for the
+ * round (key-cache.ts): its probes fetch and judge each zone's DS and DNSKEY
+ * RRsets once, and no path's keys ever validate another's. The next round
+ * starts with new, empty caches.
  */
 import type { Observation, Round } from "./observation.js";
 import type { ProbeCanary } from "./canaries.js";
@@ -15,6 +20,7 @@ import {
   type RecursiveTarget,
 } from "./probe.js";
 import type { Semaphore } from "./semaphore.js";
+import { ZoneKeyCache } from "./key-cache.js";
 
 export interface RoundPlan {
   /** The watched zone, lowercase with the trailing dot. */
@@ -32,22 +38,21 @@ export async function runRound(
   semaphore: Semaphore,
 ): Promise<Round> {
   const at = ctx.now();
+  const caches = new Map<RecursiveTarget | AuthoritativeTarget, ZoneKeyCache>(
+    [...plan.recursive, ...plan.authoritative].map((t) => [t, new ZoneKeyCache()]),
+  );
   const watched: Promise<Observation>[] = [];
   for (const target of plan.recursive) {
     for (const canary of plan.canaries) {
-      watched.push(
-        semaphore.run(() =>
-          probeRecursive(ctx, target, { zone: plan.zone, role: "watched", canary }),
-        ),
-      );
+      const subject = { zone: plan.zone, role: "watched" as const, canary };
+      watched.push(semaphore.run(() => probeRecursive(ctx, target, subject, caches.get(target))));
     }
   }
   for (const target of plan.authoritative) {
     for (const canary of plan.canaries) {
+      const subject = { zone: plan.zone, role: "watched" as const, canary };
       watched.push(
-        semaphore.run(() =>
-          probeAuthoritative(ctx, target, { zone: plan.zone, role: "watched", canary }),
-        ),
+        semaphore.run(() => probeAuthoritative(ctx, target, subject, caches.get(target))),
       );
     }
   }
@@ -55,11 +60,8 @@ export async function runRound(
   for (const c of plan.control) {
     for (const target of plan.recursive) {
       for (const canary of c.canaries) {
-        control.push(
-          semaphore.run(() =>
-            probeRecursive(ctx, target, { zone: c.zone, role: "control", canary }),
-          ),
-        );
+        const subject = { zone: c.zone, role: "control" as const, canary };
+        control.push(semaphore.run(() => probeRecursive(ctx, target, subject, caches.get(target))));
       }
     }
   }

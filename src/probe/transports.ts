@@ -10,11 +10,12 @@
  *
  * `KeyTap` wraps a transport and notes the key tags of the DNSKEY and DS
  * records that come back for one zone (DS records also from the authority
- * section of referrals), for the observation's `keyTags`.
+ * section of referrals), for the observation's `keyTags`; records of steps
+ * taken from the round's key cache are handed to it by the gatherer.
  */
 import { decodeMessage } from "../dns/message.js";
 import { nameEquals, type Name } from "../dns/name.js";
-import { RrType } from "../dns/rr.js";
+import { RrType, type Rr } from "../dns/rr.js";
 import type { SendOptions, ServerAddress, Transport, TransportResult } from "../dns/transport.js";
 import { keyTag } from "../dnssec/keytag.js";
 import { parseDs } from "../dnssec/rdata.js";
@@ -61,8 +62,12 @@ export class KeyTap implements Transport {
 
   #note(bytes: Uint8Array): void {
     const d = decodeMessage(bytes);
-    if (!d.ok) return;
-    for (const rr of [...d.message.answer, ...d.message.authority]) {
+    if (d.ok) this.noteRecords([...d.message.answer, ...d.message.authority]);
+  }
+
+  /** Notes records that came back earlier in the round (a step taken from the key cache). */
+  noteRecords(records: readonly Rr[]): void {
+    for (const rr of records) {
       if (rr.type !== RrType.DNSKEY && rr.type !== RrType.DS) continue;
       if (!nameEquals(rr.owner, this.zone)) continue;
       if (rr.type === RrType.DNSKEY) this.dnskey.add(keyTag(rr.rdata));

@@ -4,85 +4,24 @@
  * signatures' window (April 2004), from a trust anchor on its KSK (key tag
  * 9465 per the fixture's own annotation; the ZSK is 38519).
  */
-import { readFileSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
-import { parseName } from "../../src/dns/name.js";
-import { RrType, type Rr } from "../../src/dns/rr.js";
-import { UdpTcpTransport } from "../../src/dns/transport.js";
-import { parseZone } from "../../src/dns/zonefile.js";
-import { anchorFromRecord, TrustAnchorSet } from "../../src/dnssec/anchors.js";
-import type { TestDnsServer } from "../dns/test-dns-server.js";
-import type { RecursiveVantage } from "../../src/probe/observation.js";
-import {
-  probeAuthoritative,
-  probeRecursive,
-  type ProbeContext,
-  type RecursiveTarget,
-} from "../../src/probe/probe.js";
+import { describe, expect, it } from "vitest";
+import { RrType } from "../../src/dns/rr.js";
+import { probeAuthoritative, probeRecursive } from "../../src/probe/probe.js";
 import { runRound } from "../../src/probe/round.js";
 import { Semaphore } from "../../src/probe/semaphore.js";
-import { startZoneResolver, type ZoneResolverOptions } from "./zone-resolver.js";
+import {
+  AFTER_WINDOW,
+  ctxFor,
+  resolver,
+  RECORDS,
+  signatureCorrupted,
+  SOA,
+  subject,
+  target,
+  IN_WINDOW,
+} from "./example-zone.js";
 
-const APEX = parseName("example.");
-const TEXT = readFileSync(
-  new URL("../fixtures/zones/rfc4035-appendixA-example.zone.signed", import.meta.url),
-  "utf8",
-);
-const parsed = parseZone(TEXT, { origin: APEX });
-if (!parsed.ok) throw new Error(parsed.error.message);
-const RECORDS: Rr[] = parsed.records;
-// Inside the window 20040409183619..20040509183619 of every RRSIG in the file.
-const IN_WINDOW = Date.UTC(2004, 3, 20) / 1000;
-const AFTER_WINDOW = Date.UTC(2004, 5, 1) / 1000;
-
-function anchors(): TrustAnchorSet {
-  const ksk = RECORDS.find(
-    (r) => r.type === RrType.DNSKEY && r.rdata[0] === 1 && r.rdata[1] === 1, // flags 257
-  )!;
-  return new TrustAnchorSet([anchorFromRecord(ksk, "test KSK")!]);
-}
-
-const servers: TestDnsServer[] = [];
-afterEach(async () => {
-  while (servers.length > 0) await servers.pop()!.close();
-});
-
-async function resolver(records = RECORDS, options: ZoneResolverOptions = {}) {
-  const s = await startZoneResolver(APEX, records, options);
-  servers.push(s);
-  return s;
-}
-
-function ctxFor(rootServer: TestDnsServer | undefined, now = IN_WINDOW): ProbeContext {
-  return {
-    transport: new UdpTcpTransport(),
-    anchors: anchors(),
-    rootServers: rootServer ? [rootServer.address] : [],
-    now: () => now,
-    settings: { timeoutMs: 300, retries: 0, lookupBudgetMs: 5000 },
-  };
-}
-
-function vantage(name: string): RecursiveVantage {
-  return { kind: "recursive", name, software: "other" };
-}
-
-function target(s: TestDnsServer, name = "v1"): RecursiveTarget {
-  return { vantage: vantage(name), server: s.address, tcp: false };
-}
-
-const SOA = { id: "soa", name: "example.", type: "SOA" };
-const subject = (canary = SOA) => ({ zone: "example.", role: "watched" as const, canary });
-
-/** The zone's records with the last octet of the signature over the SOA RRset changed. */
-function soaSignatureCorrupted(): Rr[] {
-  return RECORDS.map((r) => {
-    if (r.type !== RrType.RRSIG || ((r.rdata[0]! << 8) | r.rdata[1]!) !== RrType.SOA) return r;
-    const rdata = new Uint8Array(r.rdata);
-    rdata[rdata.length - 1] = rdata[rdata.length - 1]! ^ 0x01;
-    return { ...r, rdata };
-  });
-}
+const soaSignatureCorrupted = () => signatureCorrupted(RrType.SOA);
 
 describe("RFC 4035 §4.3: a recursive vantage's CD=1 answer is validated from the trust anchor", () => {
   it("a healthy zone is secure, with the CD=0 answer kept as the user's view", async () => {
