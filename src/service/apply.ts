@@ -8,7 +8,11 @@
  */
 
 import { assessZone } from "../assess/assess.js";
-import { earlyWarnings } from "../assess/early-warning.js";
+import {
+  DEFAULT_EARLY_WARNING,
+  earlyWarnings,
+  type EarlyWarningSettings,
+} from "../assess/early-warning.js";
 import { updateLastKnownGood } from "../assess/last-known-good.js";
 import type { Assessment, Confirmation } from "../assess/types.js";
 import type { Thresholds } from "../config/thresholds.js";
@@ -87,6 +91,7 @@ export function applyRound(
   now: number,
   t: Thresholds,
   fetched: readonly Confirmation[] = [],
+  early: EarlyWarningSettings = DEFAULT_EARLY_WARNING,
 ): RoundOutcome {
   const zone = round.zone;
   const { state, revision } = current(store, zone, now);
@@ -108,7 +113,11 @@ export function applyRound(
   }
   // Early warnings of this round join its transaction (src/assess/early-warning.ts), and
   // every alert goes to the outbox with the zone's state and the derived notices.
-  const noticed = withNotices(state, steps, earlyWarnings(history[history.length - 2], round, now));
+  const noticed = withNotices(
+    state,
+    steps,
+    earlyWarnings(history[history.length - 2], round, now, early),
+  );
   const done = store.commit({
     zone,
     expectedRevision: revision,

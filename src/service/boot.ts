@@ -92,6 +92,7 @@ export async function bootParts(
       tokens: table,
       poller: new SourcePoller(sources),
       logger: options.logger,
+      env,
       ...(options.now ? { now: options.now } : {}),
       ...(options.schedule !== undefined ? { schedule: options.schedule } : {}),
     },

@@ -42,6 +42,8 @@ export interface DeploymentParts {
   io?: FactoryIo;
   /** Effects of the `deployed` transitions, for the service's log. */
   onEffects?: (zone: string, effects: readonly Effect[]) => void;
+  /** Every pass's report (the metrics count pushes and drift from it). */
+  onReport?: (report: ReconcileReport) => void;
 }
 
 /** An adapter that could not be made (a key file missing): every call says why. */
@@ -150,6 +152,7 @@ export class Deployment {
 
   #onReport(report: ReconcileReport): void {
     this.#last = report;
+    this.#p.onReport?.(report);
     const { store, logger } = this.#p;
     for (const r of report.resolvers) {
       const log = logger.child({ resolver: r.resolver });

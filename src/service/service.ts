@@ -27,6 +27,7 @@ import type { ResolverAdapter } from "../resolvers/types.js";
 import { Store } from "../store/store.js";
 import { applyEvent, applyRound, historyLength, type RoundOutcome } from "./apply.js";
 import { Deployment } from "./deploy.js";
+import { Observability } from "./observability.js";
 
 /** One probe round of a zone now: the probe engine's, or a stand-in in tests. */
 export type ProbeRound = (zone: string, now: number) => Promise<Round>;
@@ -47,6 +48,8 @@ export interface ServiceParts {
   mount?: (app: FastifyInstance) => void;
   /** Resolver adapters instead of those of `config.resolvers` (tests). */
   adapters?: readonly ResolverAdapter[];
+  /** Where the alert channels' secrets are read from; default the process's. */
+  env?: Record<string, string | undefined>;
 }
 
 /** How often NTA expiry is checked: an NTA outlives its lifetime by at most this. */
@@ -57,6 +60,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export class Service {
   readonly store: Store;
   readonly api: FastifyInstance;
+  /** Metrics (GET /metrics) and the alert sender. */
+  readonly observability: Observability;
   readonly #p: ServiceParts;
   readonly #now: () => number;
   readonly #log: Logger;
@@ -72,6 +77,14 @@ export class Service {
     this.#now = parts.now ?? (() => Math.floor(Date.now() / 1000));
     this.#log = parts.logger;
     this.store = store;
+    this.observability = new Observability({
+      config: parts.config,
+      configDir: parts.configDir,
+      env: parts.env ?? process.env,
+      now: this.#now,
+      logger: this.#log,
+    });
+    this.observability.attach(store);
     const api = parts.config.api;
     this.api = buildApi(
       {
@@ -94,6 +107,7 @@ export class Service {
         logger: this.#log.child({ part: "http" }),
         mount: (app, deps) => {
           mountConsole(app, deps);
+          this.observability.mount(app);
           parts.mount?.(app);
         },
       },
@@ -114,13 +128,17 @@ export class Service {
         logger: service.#log.child({ part: "resolvers" }),
         ...(parts.adapters ? { adapters: parts.adapters } : {}),
         onEffects: (zone, effects) => service.#logEffects(zone, effects),
+        onReport: (report) => service.observability.reconciled(report),
       });
       service.#resume(file);
       await service.api.listen({ host: parts.config.api.listen, port: parts.config.api.port });
+      const channels = service.observability.startAlerts(store, parts.schedule ?? true);
+      service.#log.info({ channels }, "alert channels");
       if (parts.schedule ?? true) service.#startTimers();
       service.#log.info({ address: service.address(), tokens: parts.tokens.size }, "serving");
       return service;
     } catch (e) {
+      await service.observability.stop();
       await service.api.close();
       store.close();
       throw e;
@@ -174,7 +192,9 @@ export class Service {
         void this.#track(
           Promise.resolve()
             .then(fn)
-            .catch((e: unknown) => this.#log.error({ err: e }, "background task failed")),
+            .catch((e: unknown) =>
+              this.#log.error({ err: this.observability.failed(e) }, "background task failed"),
+            ),
         );
       }, ms);
       t.unref();
@@ -212,7 +232,14 @@ export class Service {
       this.#log.info({ zone: round.zone }, "round abandoned at shutdown");
       return undefined;
     }
-    const out = applyRound(this.store, round, this.#now(), this.#p.config.thresholds);
+    const c = this.#p.config;
+    let out: RoundOutcome;
+    try {
+      out = applyRound(this.store, round, this.#now(), c.thresholds, [], c.earlyWarning);
+    } catch (e) {
+      throw this.observability.failed(e);
+    }
+    this.observability.round(round, out.assessment, out.effects);
     this.#lastRoundAt = round.at;
     const log = this.#log.child({ zone: round.zone });
     log.debug({ status: out.assessment.status, phase: out.state.phase }, "round assessed");
@@ -312,6 +339,7 @@ export class Service {
     });
     await Promise.race([Promise.allSettled([...this.#inFlight]), grace]);
     clearTimeout(timer);
+    await this.observability.stop();
     await this.api.close();
     this.store.close();
     this.#log.info({}, "stopped");
