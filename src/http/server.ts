@@ -7,6 +7,7 @@
 
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from "fastify";
 import { actRoutes } from "./act-routes.js";
+import { alertRoutes } from "./alert-routes.js";
 import type { Principal } from "./auth.js";
 import { buildOpenApi } from "./openapi.js";
 import { readRoutes } from "./read-routes.js";
@@ -69,7 +70,7 @@ function serviceRoutes(deps: ApiDeps, document: () => unknown): RouteSpec[] {
 
 /** Every route of the API, in the order registered. */
 export function allRoutes(deps: ApiDeps, document: () => unknown = () => ({})): RouteSpec[] {
-  return [...serviceRoutes(deps, document), ...readRoutes, ...actRoutes];
+  return [...serviceRoutes(deps, document), ...readRoutes, ...alertRoutes, ...actRoutes];
 }
 
 export function buildApi(deps: ApiDeps, options: ApiOptions = {}): FastifyInstance {
