@@ -7,8 +7,9 @@
 #     -v nta-watch-data:/var/lib/nta-watch -p 127.0.0.1:9753:9753 nta-watch
 #
 # Configuration: /etc/nta-watch/config.yaml (config/docker/config.yaml unless
-# a file is mounted over it); API tokens from environment variables or secret
-# files that file names. State: the SQLite store on /var/lib/nta-watch.
+# a file is mounted over it); API tokens from environment variables or from
+# secret files the configuration names. State: the SQLite store on the
+# /var/lib/nta-watch volume.
 #
 # Node 26 has been the Active LTS line since 2026-10-28 (24 is in
 # maintenance); --build-arg NODE_MAJOR=24 builds on the previous line. Every
