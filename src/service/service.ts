@@ -130,10 +130,11 @@ export class Service {
         onEffects: (zone, effects) => service.#logEffects(zone, effects),
         onReport: (report) => service.observability.reconciled(report),
       });
-      service.#resume(file);
-      await service.api.listen({ host: parts.config.api.listen, port: parts.config.api.port });
+      // Alert channels with their secrets first: no API without its alerts.
       const channels = service.observability.startAlerts(store, parts.schedule ?? true);
       service.#log.info({ channels }, "alert channels");
+      service.#resume(file);
+      await service.api.listen({ host: parts.config.api.listen, port: parts.config.api.port });
       if (parts.schedule ?? true) service.#startTimers();
       service.#log.info({ address: service.address(), tokens: parts.tokens.size }, "serving");
       return service;
