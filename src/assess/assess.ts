@@ -13,6 +13,7 @@ import { assessConfirmed, confirmationsFromRound } from "./confirmed.js";
 import type { LastKnownGood } from "./last-known-good.js";
 import { assessNoSecurityValue } from "./no-security-value.js";
 import type { Assessment, Confirmation, ExpiringSoon, ZoneStatus } from "./types.js";
+import { unreachableSummary } from "./reach.js";
 import { assessWidespread, clockSuspect } from "./widespread.js";
 
 export interface AssessInput {
@@ -131,6 +132,11 @@ export function assessZone(input: AssessInput, t: Thresholds): Assessment {
     suggestedLifetimeSeconds: lifetime.seconds,
     lifetimeNote: lifetime.note,
   };
+  if (assessment.status === "unknown") {
+    const note = latest ? unreachableSummary(latest) : "not probed yet";
+    assessment.statusNote =
+      note ?? "the local clock looks wrong: signatures fail only on their validity window";
+  }
   if (everywhere.as) assessment.validAs = everywhere.as;
   const soon = expiringSoon(latest, input.now, t);
   if (soon) assessment.expiringSoon = soon;

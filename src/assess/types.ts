@@ -128,6 +128,8 @@ export interface Assessment {
    * unknown: nothing answered, or the local clock is suspect.
    */
   status: ZoneStatus;
+  /** Why the status is unknown, in words (no path answered, or the clock). */
+  statusNote?: string;
   widespread: Precondition<WidespreadFigures>;
   confirmed: Precondition<ConfirmedFigures>;
   noSecurityValue: NoSecurityValue;

@@ -9,6 +9,9 @@ import { isoTime } from "../assess/classify.js";
 export interface ZoneView {
   zone: string;
   phase: string;
+  /** The latest round's status; absent from an older API. */
+  status?: "healthy" | "failing" | "unknown" | null;
+  statusNote?: string | null;
   since: number;
   incidentId: string | null;
   candidate: { missing: string; summary: string } | null;
@@ -22,7 +25,14 @@ interface PreconditionView {
 }
 
 export function renderZoneLine(z: ZoneView): string {
-  const parts = [`${z.zone.padEnd(24)} ${z.phase.padEnd(10)} since ${isoTime(z.since)}`];
+  // Indeterminate first: the phase is only what was last concluded.
+  const parts =
+    z.status === "unknown"
+      ? [
+          `${z.zone.padEnd(24)} unknown: ${z.statusNote ?? "nothing answered"}`,
+          `phase ${z.phase} since ${isoTime(z.since)}`,
+        ]
+      : [`${z.zone.padEnd(24)} ${z.phase.padEnd(10)} since ${isoTime(z.since)}`];
   if (z.phase === "proposed" && z.proposal) {
     parts.push(`proposed lifetime ${z.proposal.lifetimeSeconds} s (${z.proposal.lifetimeNote})`);
   }

@@ -36,6 +36,9 @@ export function zoneView(z: StoredZone) {
   return {
     zone: z.zone,
     phase: s.phase,
+    // The latest round's status: unknown when nothing answered (indeterminate), null before any.
+    status: s.lastEvidence?.status ?? null,
+    statusNote: s.lastEvidence?.statusNote ?? null,
     since: s.since,
     revision: z.revision,
     updatedAt: z.updatedAt,

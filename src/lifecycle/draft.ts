@@ -39,6 +39,7 @@ export function snapshotOf(a: Assessment): EvidenceSnapshot {
     noSecurityValue: { met: a.noSecurityValue.met, summary: a.noSecurityValue.evidence.summary },
     lifetimeNote: a.lifetimeNote,
   };
+  if (a.statusNote) s.statusNote = a.statusNote;
   if (a.noSecurityValue.tampering) s.tampering = a.noSecurityValue.tampering.summary;
   return s;
 }

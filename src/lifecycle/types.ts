@@ -39,6 +39,7 @@ export const SYSTEM_ACTOR = "nta-watch";
 export interface EvidenceSnapshot {
   at: number;
   status: Assessment["status"];
+  statusNote?: string;
   widespread: { met: boolean; summary: string };
   confirmed: { met: boolean; summary: string };
   noSecurityValue: { met: boolean; summary: string };

@@ -28,6 +28,7 @@ import { Store } from "../store/store.js";
 import { applyEvent, applyRound, historyLength, type RoundOutcome } from "./apply.js";
 import { Deployment } from "./deploy.js";
 import { Observability } from "./observability.js";
+import { ReachLog } from "./reach-log.js";
 
 /** One probe round of a zone now: the probe engine's, or a stand-in in tests. */
 export type ProbeRound = (zone: string, now: number) => Promise<Round>;
@@ -71,11 +72,13 @@ export class Service {
   #deployment: Deployment | undefined;
   #stopping = false;
   #lastRoundAt: number | undefined;
+  readonly #reach: ReachLog;
 
   private constructor(parts: ServiceParts, store: Store) {
     this.#p = parts;
     this.#now = parts.now ?? (() => Math.floor(Date.now() / 1000));
     this.#log = parts.logger;
+    this.#reach = new ReachLog(parts.logger);
     this.store = store;
     this.observability = new Observability({
       config: parts.config,
@@ -241,6 +244,7 @@ export class Service {
       throw this.observability.failed(e);
     }
     this.observability.round(round, out.assessment, out.effects);
+    this.#reach.round(out.assessment);
     this.#lastRoundAt = round.at;
     const log = this.#log.child({ zone: round.zone });
     log.debug({ status: out.assessment.status, phase: out.state.phase }, "round assessed");
