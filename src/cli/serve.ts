@@ -5,10 +5,12 @@
  * 2 for a usage or configuration error, 1 when the service cannot start.
  */
 
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { pino, type Logger } from "pino";
 import { formatConfigErrors, loadConfig } from "../config/load.js";
 import { bootParts, type BootOptions } from "../service/boot.js";
+import { prepareFirstRun } from "../service/first-run.js";
 import { Service } from "../service/service.js";
 
 const USAGE = "usage: nta-watch serve --config FILE [--log-level trace|debug|info|warn|error]";
@@ -60,6 +62,17 @@ export async function run(args: string[], hooks: ServeHooks = {}): Promise<numbe
   if (!loaded.ok) {
     console.error(formatConfigErrors(loaded));
     return 2;
+  }
+  const first = prepareFirstRun(loaded.config, path.dirname(path.resolve(loaded.file)));
+  if (!first.ok) {
+    console.error(formatConfigErrors({ file: loaded.file, errors: first.errors }));
+    return 2;
+  }
+  for (const t of first.generated) {
+    log.info(
+      { tokenName: t.name, role: t.role, file: t.file },
+      `API token created in ${t.file} (mode 0600); operator commands: nta-watch status --token-file ${t.file}`,
+    );
   }
   const booted = await bootParts(loaded.config, loaded.file, { ...hooks, logger: log });
   if (!booted.ok) {

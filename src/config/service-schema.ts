@@ -82,9 +82,16 @@ export const tokenSchema = z
     // viewer: read only; approver: also confirm, approve, reject, retract, extend.
     role: z.enum(["viewer", "approver"]),
     ...secretRef,
+    // With file: when the file does not exist at start, write a random token
+    // there (mode 0600) for a first run with nothing to set up.
+    generate: z.boolean().default(false),
   })
   .refine((t) => (t.file === undefined) !== (t.env === undefined), {
     message: "give exactly one of file or env",
+  })
+  .refine((t) => !t.generate || t.file !== undefined, {
+    message: "generate needs a file to write the token to",
+    path: ["generate"],
   });
 
 export const apiSchema = z.strictObject({

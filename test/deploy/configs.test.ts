@@ -139,13 +139,16 @@ describe("the default configuration", () => {
     expect(ignored).toBe(true);
   });
 
-  it("serves the API on loopback only, with a token from the variable the operator commands read", () => {
+  it("serves the API on loopback only, with a token generated at the first start in the data folder", () => {
     expect(isIP(config.api.listen)).toBe(4);
     expect(config.api.listen.startsWith("127.")).toBe(true);
     expect(config.api.tokens).toHaveLength(1);
-    const variable = config.api.tokens[0]!.env;
-    expect(variable).toBeDefined();
-    expect(read("src/cli/operator.ts")).toContain(`env.${variable}`);
+    const token = config.api.tokens[0]!;
+    expect(token.generate).toBe(true);
+    const file = path.resolve(ROOT, "config", token.file!);
+    expect(path.relative(ROOT, path.dirname(file))).toBe("data");
+    // The operator commands take the same file.
+    expect(read("src/cli/operator.ts")).toContain(`"token-file"`);
   });
 
   it("pushes nothing to any resolver: no adapter, and a dry run", () => {
