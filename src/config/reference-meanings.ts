@@ -74,6 +74,8 @@ export const MEANINGS: Record<string, string> = {
     "viewer: read only; approver: also confirm, approve, reject, retract, extend.",
   "api.tokens[].file": "File holding the token (give file or env).",
   "api.tokens[].env": "Environment variable holding the token (give file or env).",
+  "api.tokens[].generate":
+    "With file: write a random token there (mode 0600) at start when the file is missing.",
   "api.publisher": "The name this watcher publishes its NTA feed under.",
   "api.publicNtaFeed": "Serve the NTA feed and its resolver renderings without a token.",
   confirmations: "Confirmation sources (precondition 2).",
