@@ -64,7 +64,9 @@ export function reachOf(round: Round): Reach {
 
 function reasons(p: PathReach): string {
   if (p.total === 0) return "none known";
+  // Most frequent reason first.
   return Object.entries(p.silent)
+    .sort(([a, m], [b, n]) => n - m || a.localeCompare(b))
     .map(([kind, n]) => `${n} of ${p.total} ${WORDS[kind as keyof PathReach["silent"]]}`)
     .join(", ");
 }
