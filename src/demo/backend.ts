@@ -27,6 +27,8 @@ export interface DemoBackend {
   adapters: ResolverAdapter[];
   /** Where users' queries go: name and address of each resolver. */
   resolvers: { name: string; address: string; port: number }[];
+  /** What breakZone() does, as the demo tells it; default the simulation's. */
+  breakDescription?: string;
   /** The zone's operator breaks its signing (expired signatures). */
   breakZone(): Promise<void>;
   /** The zone's operator signs it properly again. */

@@ -165,11 +165,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await new Promise((r) => setTimeout(r, ROUND_GAP_MS));
     }
   };
-  const showResolvers = async (what: string) => {
+  // With `want`, each resolver is asked again (caches settling) until its
+  // answer starts so, at most the step's limit.
+  const showResolvers = async (what: string, want?: string) => {
     for (const r of backend.resolvers) {
-      say(
-        `   ${r.name} answers ${backend.canary} A ${what}: ${await askResolver(r, backend.canary)}`,
-      );
+      const deadline = Date.now() + limit;
+      let answer = await askResolver(r, backend.canary);
+      while (want !== undefined && !answer.startsWith(want) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
+        answer = await askResolver(r, backend.canary);
+      }
+      say(`   ${r.name} answers ${backend.canary} A ${what}: ${answer}`);
+      if (want !== undefined && !answer.startsWith(want)) {
+        throw new StepFailed(`${r.name} answers ${answer} ${what}, not ${want}`);
+      }
     }
   };
   const showReport = (report: ReconcileReport | undefined, verb: string): number => {
@@ -202,7 +211,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     step(
       "break",
-      `2. the zone's operator breaks its signing: ${zone} re-signed with signatures that expired two days ago`,
+      `2. the zone's operator breaks its signing: ${zone} ${backend.breakDescription ?? "re-signed with signatures that expired two days ago"}`,
     );
     await backend.breakZone();
     await showResolvers("now");
@@ -244,7 +253,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     step("applied", "7. the NTA goes to the resolvers");
     const applied = showReport(await reconciler.trigger(), "applied");
     if (applied === 0) throw new StepFailed("the NTA reached no resolver");
-    await showResolvers("under the NTA");
+    // RFC 7646 §2: under the NTA, answers come without validation.
+    await showResolvers("under the NTA", "NOERROR, no AD");
     await round();
 
     step("fix", `8. the zone's operator fixes its signer: ${zone} re-signed with a valid window`);
@@ -253,7 +263,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     step("retraction", "9. valid everywhere again: the watcher retracts the NTA");
     await roundsUntil("retracted", "retraction");
     showReport(await reconciler.trigger(), "removed");
-    await showResolvers("after the retraction");
+    await showResolvers("after the retraction", "NOERROR, AD");
 
     step("closed", "10. back to healthy: the incident closes");
     await roundsUntil("healthy", "incident closed");
