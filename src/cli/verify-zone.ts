@@ -24,7 +24,15 @@ import { parseArgs } from "node:util";
 import { NameSyntaxError, nameToText, parseName, type Name } from "../dns/name.js";
 import { parseZone } from "../dns/zonefile.js";
 import type { Rr } from "../dns/rr.js";
-import { checkJob, finishZone, planZone, type ZoneReport } from "../dnssec/zone-verifier.js";
+import { scanZone } from "../dns/zonefile-scan.js";
+import {
+  checkJob,
+  finishZone,
+  planZone,
+  type ZonePlan,
+  type ZoneReport,
+} from "../dnssec/zone-verifier.js";
+import { planScan } from "../dnssec/zone-verifier-scan.js";
 
 export const USAGE =
   "usage: nta-watch verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json] [--threads N]";
@@ -147,6 +155,18 @@ function parseThreads(text: string): number {
 }
 
 /**
+ * The zone's plan: read in columns (zonefile-scan.ts), or, when that finds
+ * an error, read again with parseZone, which names it and its line.
+ */
+function planText(text: string, opts: { file: string; origin: Name; now: number }): ZonePlan {
+  const scan = scanZone(text, { origin: opts.origin });
+  if (scan) return planScan(scan, opts);
+  const zone = parseZone(text, { origin: opts.origin, file: opts.file });
+  if (!zone.ok) throw inputError(`${opts.file}:${zone.error.line}: ${zone.error.message}`);
+  return planZone(zone.records, opts);
+}
+
+/**
  * Parses and verifies. With `threads` > 0 the worker threads are started
  * before parsing, so that they are ready when the jobs are.
  */
@@ -165,9 +185,7 @@ async function verify(
       ? new (await import("../dnssec/zone-verifier-parallel.js")).VerifierPool(opts.threads)
       : undefined;
   try {
-    const zone = parseZone(text, { origin: opts.origin, file: opts.file });
-    if (!zone.ok) throw inputError(`${opts.file}:${zone.error.line}: ${zone.error.message}`);
-    const plan = planZone(zone.records, { origin: opts.origin, now: opts.now });
+    const plan = planText(text, opts);
     if (plan.jobs.length === 0 && plan.early.length === 0) {
       const name = nameToText(opts.origin);
       throw inputError(`${opts.file}: no record at or below ${name}: is --origin right?`);

@@ -81,7 +81,7 @@ export interface ZoneReport {
 }
 
 /** Lowercased wire form as a string, for maps; its suffixes at label starts are its ancestors. */
-function ownerKey(owner: Name): string {
+export function ownerKey(owner: Name): string {
   let key = "";
   for (let i = 0; i < owner.length; i++) {
     const b = owner[i]!;
@@ -98,7 +98,7 @@ function labelStarts(key: string): number[] {
   return offsets;
 }
 
-type Place = "authoritative" | "cut" | "occluded" | "outside";
+export type Place = "authoritative" | "cut" | "occluded" | "outside";
 
 function failureOf(r: Reason, owner: string, type: string): ZoneFailure {
   const f: ZoneFailure = { owner, type, reason: r.kind, ede: r.ede, message: r.message };
@@ -141,11 +141,98 @@ export interface ZonePlan {
   skipped: number;
 }
 
+/**
+ * Where a name lies, by its key (ownerKey), given the zone's cuts and DNAME
+ * owners (keys too): in the zone when its rightmost labels are the apex;
+ * below a cut or a DNAME when one of its ancestors between itself and the
+ * apex is one. Answers are kept per key.
+ */
+export function zonePlacer(
+  origin: Name,
+  cuts: ReadonlySet<string>,
+  dnames: ReadonlySet<string>,
+): (key: string) => Place {
+  const apexKey = ownerKey(origin);
+  const apexLabels = labelCount(origin);
+  const places = new Map<string, Place>();
+  return (key) => {
+    let p = places.get(key);
+    if (p) return p;
+    const starts = labelStarts(key);
+    const apexAt = starts.length - apexLabels;
+    if (
+      apexAt < 0 ||
+      key.slice(apexAt < starts.length ? starts[apexAt] : key.length - 1) !== apexKey
+    ) {
+      p = "outside";
+    } else {
+      p = cuts.has(key) ? "cut" : "authoritative";
+      for (let k = 1; k < apexAt && p !== "occluded"; k++) {
+        const ancestorKey = key.slice(starts[k]);
+        if (cuts.has(ancestorKey) || dnames.has(ancestorKey)) p = "occluded";
+      }
+    }
+    places.set(key, p);
+    return p;
+  };
+}
+
+/**
+ * Whether an RRset of `type` at a name in `place` is this zone's to sign:
+ * RFC 4035 §2.2, at a cut only DS and NSEC are; RFC 4034 §5, a DS at the
+ * apex is the parent's.
+ */
+export function isOurs(place: Place, type: number, atApex: boolean): boolean {
+  return (
+    (place === "authoritative" && !(type === RrType.DS && atApex)) ||
+    (place === "cut" && (type === RrType.DS || type === RrType.NSEC))
+  );
+}
+
+export function emptyPlan(origin: Name, now: number, signed: boolean): ZonePlan {
+  return {
+    origin,
+    now,
+    signed,
+    zoneKeys: [],
+    apexDnskey: undefined,
+    jobs: [],
+    early: [],
+    signatures: 0,
+    skipped: 0,
+  };
+}
+
+/** RRSIGs at `owner` for a type the owner does not have: one failure each, placed after the jobs so far. */
+export function typeCoveredMismatches(
+  plan: ZonePlan,
+  owner: Name,
+  type: number,
+  rrsigs: readonly Rr[],
+): void {
+  const ownerText = nameToText(owner);
+  const typeText = typeToText(type);
+  for (const sig of rrsigs) {
+    const kind = "type-covered-mismatch";
+    plan.early.push({
+      before: plan.jobs.length,
+      failure: {
+        owner: ownerText,
+        type: typeText,
+        reason: kind,
+        ede: edeFor(kind),
+        message: `RRSIG at ${ownerText} covers ${typeText}, which ${ownerText} does not have`,
+        keyTag: (sig.rdata[16]! << 8) | sig.rdata[17]!,
+        algorithm: sig.rdata[2]!,
+      },
+    });
+  }
+}
+
 /** Sorts a zone's records into RRsets and picks the ones to verify (see the module doc). */
 export function planZone(records: readonly Rr[], options: VerifyZoneOptions): ZonePlan {
   const { origin, now } = options;
   const apexKey = ownerKey(origin);
-  const apexLabels = labelCount(origin);
   const groups = groupRrsets(records);
 
   // Zone cuts (NS below the apex) and DNAME owners: what lies below them is not ours.
@@ -170,52 +257,14 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
     if (g.rrset.type === RrType.DNAME) dnames.add(lastKey);
     if (g.rrset.type === RrType.DNSKEY && lastKey === apexKey) signed = true;
   }
-  const places = new Map<string, Place>();
-  const placeOf = (key: string): Place => {
-    let p = places.get(key);
-    if (p) return p;
-    const starts = labelStarts(key);
-    // In the zone when its rightmost labels are the apex; below a cut or a
-    // DNAME when one of its ancestors between itself and the apex is one.
-    const apexAt = starts.length - apexLabels;
-    if (
-      apexAt < 0 ||
-      key.slice(apexAt < starts.length ? starts[apexAt] : key.length - 1) !== apexKey
-    ) {
-      p = "outside";
-    } else {
-      p = cuts.has(key) ? "cut" : "authoritative";
-      for (let k = 1; k < apexAt && p !== "occluded"; k++) {
-        const ancestorKey = key.slice(starts[k]);
-        if (cuts.has(ancestorKey) || dnames.has(ancestorKey)) p = "occluded";
-      }
-    }
-    places.set(key, p);
-    return p;
-  };
-
-  const plan: ZonePlan = {
-    origin,
-    now,
-    signed,
-    zoneKeys: [],
-    apexDnskey: undefined,
-    jobs: [],
-    early: [],
-    signatures: 0,
-    skipped: 0,
-  };
+  const placeOf = zonePlacer(origin, cuts, dnames);
+  const plan = emptyPlan(origin, now, signed);
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!;
     const owner = g.rrset?.owner ?? g.rrsigs[0]!.owner;
     const place = placeOf(keys[i]!);
     const type = g.rrset?.type ?? (g.rrsigs[0]!.rdata[0]! << 8) | g.rrsigs[0]!.rdata[1]!;
-    // RFC 4035 §2.2: at a cut only DS and NSEC are this zone's (and signed);
-    // RFC 4034 §5: a DS at the apex is the parent's.
-    const ours =
-      (place === "authoritative" && !(type === RrType.DS && keys[i] === apexKey)) ||
-      (place === "cut" && (type === RrType.DS || type === RrType.NSEC));
-    if (!ours) {
+    if (!isOurs(place, type, keys[i] === apexKey)) {
       plan.skipped += (g.rrset?.rdatas.length ?? 0) + g.rrsigs.length;
       continue;
     }
@@ -226,24 +275,7 @@ export function planZone(records: readonly Rr[], options: VerifyZoneOptions): Zo
       if (type === RrType.DNSKEY && keys[i] === apexKey) plan.apexDnskey = job;
       continue;
     }
-    // RRSIGs for a type the owner does not have.
-    const ownerText = nameToText(owner);
-    const typeText = typeToText(type);
-    for (const sig of g.rrsigs) {
-      const kind = "type-covered-mismatch";
-      plan.early.push({
-        before: plan.jobs.length,
-        failure: {
-          owner: ownerText,
-          type: typeText,
-          reason: kind,
-          ede: edeFor(kind),
-          message: `RRSIG at ${ownerText} covers ${typeText}, which ${ownerText} does not have`,
-          keyTag: (sig.rdata[16]! << 8) | sig.rdata[17]!,
-          algorithm: sig.rdata[2]!,
-        },
-      });
-    }
+    typeCoveredMismatches(plan, owner, type, g.rrsigs);
   }
   if (plan.apexDnskey) plan.zoneKeys = rrsetRecords(plan.apexDnskey.rrset);
   return plan;
