@@ -12,12 +12,11 @@
  * input error (messages name the file and line).
  *
  * Start-up matters here (this runs in scripts and CI): only the zone-file
- * reader and the verifier are loaded up front; the anchor readers when
- * --anchor is given. `--threads N` adds N worker threads for the signature
- * checks (zone-verifier-parallel.ts); the default is none, since on the
- * 2017 root zone (2,950 signatures) and on a synthetic five-fold copy of it,
- * measured on 2 cores, starting and warming up a second V8 isolate cost more
- * than it saved (README, Benchmarks).
+ * scanner and the verifier are loaded up front; the anchor readers when
+ * --anchor is given. The zone is read into columns (zonefile-scan.ts, with
+ * parseZone only to name an error), sorted by planScan, and its signatures
+ * checked as tasks (zone-verifier-crypto.ts). `--threads N` starts N worker
+ * threads for those tasks before the zone is read.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -25,14 +24,10 @@ import { NameSyntaxError, nameToText, parseName, type Name } from "../dns/name.j
 import { parseZone } from "../dns/zonefile.js";
 import type { Rr } from "../dns/rr.js";
 import { scanZone } from "../dns/zonefile-scan.js";
-import {
-  checkJob,
-  finishZone,
-  planZone,
-  type ZonePlan,
-  type ZoneReport,
-} from "../dnssec/zone-verifier.js";
+import { finishZone, planZone, type ZonePlan, type ZoneReport } from "../dnssec/zone-verifier.js";
 import { planScan } from "../dnssec/zone-verifier-scan.js";
+import { jobResults, prepareSignatures, SignaturePool } from "../dnssec/zone-verifier-crypto.js";
+import { verifyAllHere } from "../dnssec/zone-verifier-tasks.js";
 
 export const USAGE =
   "usage: nta-watch verify-zone FILE --origin NAME [--at TIME] [--anchor FILE] [--json] [--threads N]";
@@ -166,41 +161,32 @@ function planText(text: string, opts: { file: string; origin: Name; now: number 
   return planZone(zone.records, opts);
 }
 
-/**
- * Parses and verifies. With `threads` > 0 the worker threads are started
- * before parsing, so that they are ready when the jobs are.
- */
+/** Parses and verifies, sharing the signature tasks with the pool's workers if any. */
 async function verify(
   text: string,
   opts: {
     file: string;
     origin: Name;
     now: number;
-    threads: number;
+    pool: SignaturePool | undefined;
     anchors?: { ds: Rr[]; dnskey: Rr[] };
   },
 ): Promise<ZoneReport> {
-  const pool =
-    opts.threads > 0
-      ? new (await import("../dnssec/zone-verifier-parallel.js")).VerifierPool(opts.threads)
-      : undefined;
-  try {
-    const plan = planText(text, opts);
-    if (plan.jobs.length === 0 && plan.early.length === 0) {
-      const name = nameToText(opts.origin);
-      throw inputError(`${opts.file}: no record at or below ${name}: is --origin right?`);
-    }
-    const results = pool
-      ? await pool.run(plan)
-      : plan.jobs.map((job) => checkJob(job, plan.zoneKeys, plan));
-    return finishZone(plan, results, opts.anchors);
-  } finally {
-    void pool?.close();
+  const pool = opts.pool;
+  const plan = planText(text, opts);
+  if (plan.jobs.length === 0 && plan.early.length === 0) {
+    const name = nameToText(opts.origin);
+    throw inputError(`${opts.file}: no record at or below ${name}: is --origin right?`);
   }
+  const prepared = prepareSignatures(plan);
+  const verdicts = pool ? await pool.verify(prepared.tasks) : verifyAllHere(prepared.tasks);
+  const results = jobResults(plan, prepared, verdicts);
+  return finishZone(plan, results, opts.anchors);
 }
 
 /** The command with its I/O passed in. */
 export async function runWith(args: string[], io: Io): Promise<number> {
+  let pool: SignaturePool | undefined;
   try {
     let parsed;
     try {
@@ -236,6 +222,9 @@ export async function runWith(args: string[], io: Io): Promise<number> {
       throw e;
     }
     const now = values.at === undefined ? io.now() : parseTime(values.at);
+    const threads = values.threads === undefined ? 0 : parseThreads(values.threads);
+    // Workers start now, to be ready when the signature tasks are.
+    pool = threads > 0 ? new SignaturePool(threads) : undefined;
 
     const anchors =
       values.anchor === undefined ? undefined : await loadAnchors(values.anchor, origin, now, io);
@@ -245,12 +234,11 @@ export async function runWith(args: string[], io: Io): Promise<number> {
     } catch (e) {
       throw inputError(`${file}: ${(e as Error).message}`);
     }
-    const threads = values.threads === undefined ? 0 : parseThreads(values.threads);
     const report = await verify(text, {
       file,
       origin,
       now,
-      threads,
+      pool,
       ...(anchors && { anchors: { ds: anchors.ds, dnskey: anchors.dnskey } }),
     });
     io.stdout(values.json ? `${JSON.stringify(report)}\n` : summary(report, anchors?.note));
@@ -259,6 +247,8 @@ export async function runWith(args: string[], io: Io): Promise<number> {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`nta-watch verify-zone: ${e.message}\n${e.showUsage ? `${USAGE}\n` : ""}`);
     return 2;
+  } finally {
+    void pool?.close();
   }
 }
 

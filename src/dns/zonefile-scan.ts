@@ -54,6 +54,13 @@ const BACKSLASH = 0x5c;
 const DOLLAR = 0x24;
 const MAX_RDATA_LENGTH = 0xffff; // RFC 1035 §3.2.1
 
+/** What ends an unquoted token (white space, ";", parentheses, a quote), and the backslash. */
+const STOP = new Uint8Array(0x80);
+for (const c of [SPACE, TAB, LF, CR, SEMICOLON, OPEN, CLOSE, QUOTE, BACKSLASH]) STOP[c] = 1;
+
+/** Strict base64 as decodeBase64Into takes it: whole quanta, at most two "=" at the end. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** Thrown inside the scanner; scanZone turns every error into undefined. */
 class ScanError extends Error {}
 
@@ -204,25 +211,14 @@ class Scanner {
         const start = i;
         while (i < n) {
           const d = s.charCodeAt(i);
-          if (d === BACKSLASH) {
-            if (i + 1 < n && s.charCodeAt(i + 1) === LF) throw new ScanError();
-            this.plain = false;
-            i += 2;
+          if (d >= 0x80 || STOP[d] === 0) {
+            i++;
             continue;
           }
-          if (
-            d === SPACE ||
-            d === TAB ||
-            d === LF ||
-            d === CR ||
-            d === SEMICOLON ||
-            d === OPEN ||
-            d === CLOSE ||
-            d === QUOTE
-          ) {
-            break;
-          }
-          i++;
+          if (d !== BACKSLASH) break;
+          if (i + 1 < n && s.charCodeAt(i + 1) === LF) throw new ScanError();
+          this.plain = false;
+          i += 2;
         }
         this.push(start, Math.min(i, n), false);
       }
@@ -569,7 +565,24 @@ class Scanner {
     out.u32(inception);
     out.u16(tag);
     out.name(this.word(k + 7), this.origin);
-    out.base64(this.rest(k + 8), "signature");
+    return this.base64(this.rest(k + 8));
+  }
+
+  /**
+   * Strict base64 (RFC 4648 §4) decoded by Buffer once checked; false for
+   * what the codecs would refuse.
+   */
+  private base64(text: string): boolean {
+    if (text.length % 4 !== 0 || !BASE64.test(text)) return false;
+    const out = this.out;
+    const room = (text.length / 4) * 3;
+    if (out.buf.length < out.length + room) {
+      const next = new Uint8Array((out.length + room) * 2);
+      next.set(out.buf.subarray(0, out.length));
+      out.buf = next;
+    }
+    const target = Buffer.from(out.buf.buffer, out.buf.byteOffset, out.buf.length);
+    out.length += target.write(text, out.length, "base64");
     return true;
   }
 

@@ -36,13 +36,14 @@ export interface PoolTask {
   signed: boolean;
 }
 
-function startWorker(): Worker {
+/** Starts the worker module `name` (without extension) beside this one. */
+export function startWorker(name: string): Worker {
   const self = import.meta.url;
-  if (!self.endsWith(".ts")) return new Worker(new URL("./zone-verifier-worker.js", self));
+  if (!self.endsWith(".ts")) return new Worker(new URL(`./${name}.js`, self));
   // Run from TypeScript sources (tests): the worker goes through tsx's require
   // hook, since Node 20 does not apply module loader hooks in workers.
   const tsx = createRequire(self).resolve("tsx/cjs/api");
-  const worker = fileURLToPath(new URL("./zone-verifier-worker.ts", self));
+  const worker = fileURLToPath(new URL(`./${name}.ts`, self));
   const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(worker)});`;
   return new Worker(boot, { eval: true });
 }
@@ -54,7 +55,7 @@ export class VerifierPool {
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`pool size ${size}`);
     this.#workers = Array.from({ length: size }, () => {
-      const w = startWorker();
+      const w = startWorker("zone-verifier-worker");
       // A worker that fails is dropped; its unfinished jobs are done on this thread.
       const drop = (): void => {
         this.#workers = this.#workers.filter((x) => x !== w);
