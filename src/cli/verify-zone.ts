@@ -15,8 +15,10 @@
  * scanner and the verifier are loaded up front; the anchor readers when
  * --anchor is given. The zone is read into columns (zonefile-scan.ts, with
  * parseZone only to name an error), sorted by planScan, and its signatures
- * checked as tasks (zone-verifier-crypto.ts). `--threads N` starts N worker
- * threads for those tasks before the zone is read.
+ * checked as tasks (zone-verifier-crypto.ts): by default each task goes to
+ * libuv's thread pool as soon as it is made (zone-verifier-async.ts);
+ * `--threads 0` verifies them all on this thread once made, `--threads N`
+ * starts N worker threads for them before the zone is read.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -27,6 +29,7 @@ import { scanZone } from "../dns/zonefile-scan.js";
 import { finishZone, planZone, type ZonePlan, type ZoneReport } from "../dnssec/zone-verifier.js";
 import { planScan } from "../dnssec/zone-verifier-scan.js";
 import { jobResults, prepareSignatures, SignaturePool } from "../dnssec/zone-verifier-crypto.js";
+import { verifyOnThreadPool } from "../dnssec/zone-verifier-async.js";
 import { verifyAllHere } from "../dnssec/zone-verifier-tasks.js";
 
 export const USAGE =
@@ -168,6 +171,8 @@ async function verify(
     file: string;
     origin: Name;
     now: number;
+    /** Undefined: libuv's thread pool; 0: this thread only; more: that many workers. */
+    threads: number | undefined;
     pool: SignaturePool | undefined;
     anchors?: { ds: Rr[]; dnskey: Rr[] };
   },
@@ -178,9 +183,15 @@ async function verify(
     const name = nameToText(opts.origin);
     throw inputError(`${opts.file}: no record at or below ${name}: is --origin right?`);
   }
-  const prepared = prepareSignatures(plan);
-  const verdicts = pool ? await pool.verify(prepared.tasks) : verifyAllHere(prepared.tasks);
-  const results = jobResults(plan, prepared, verdicts);
+  let results;
+  if (opts.threads === undefined) {
+    // The checks go to libuv's thread pool as they are made.
+    results = await verifyOnThreadPool(plan);
+  } else {
+    const prepared = prepareSignatures(plan);
+    const verdicts = pool ? await pool.verify(prepared.tasks) : verifyAllHere(prepared.tasks);
+    results = jobResults(plan, prepared, verdicts);
+  }
   return finishZone(plan, results, opts.anchors);
 }
 
@@ -222,9 +233,9 @@ export async function runWith(args: string[], io: Io): Promise<number> {
       throw e;
     }
     const now = values.at === undefined ? io.now() : parseTime(values.at);
-    const threads = values.threads === undefined ? 0 : parseThreads(values.threads);
+    const threads = values.threads === undefined ? undefined : parseThreads(values.threads);
     // Workers start now, to be ready when the signature tasks are.
-    pool = threads > 0 ? new SignaturePool(threads) : undefined;
+    pool = threads ? new SignaturePool(threads) : undefined;
 
     const anchors =
       values.anchor === undefined ? undefined : await loadAnchors(values.anchor, origin, now, io);
@@ -238,6 +249,7 @@ export async function runWith(args: string[], io: Io): Promise<number> {
       file,
       origin,
       now,
+      threads,
       pool,
       ...(anchors && { anchors: { ds: anchors.ds, dnskey: anchors.dnskey } }),
     });

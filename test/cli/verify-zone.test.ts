@@ -71,12 +71,16 @@ describe("verify-zone exit status and output", () => {
     });
   });
 
-  it("reports the same with --threads 1 as on one thread", async () => {
+  it("reports the same by default (libuv's thread pool), with --threads 0 and with --threads 1", async () => {
     const args = [ROOT_2017, "--origin", ".", "--at", "2017-09-10T00:00:00Z", "--json"];
-    const one = await cli(args);
-    const two = await cli([...args, "--threads", "1"]);
-    expect(two.code).toBe(one.code);
-    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+    const pooled = await cli(args);
+    const here = await cli([...args, "--threads", "0"]);
+    const worker = await cli([...args, "--threads", "1"]);
+    expect(pooled.code).toBe(1);
+    expect(here.code).toBe(1);
+    expect(worker.code).toBe(1);
+    expect(JSON.parse(pooled.stdout)).toEqual(JSON.parse(here.stdout));
+    expect(JSON.parse(worker.stdout)).toEqual(JSON.parse(here.stdout));
   });
 
   it("takes --at as RFC 3339, UNIX seconds or YYYYMMDDHHmmSS alike", () => {

@@ -1,0 +1,186 @@
+/**
+ * Signature tasks verified on libuv's thread pool: node:crypto's verify
+ * with a callback runs each check off this thread, so a zone's checks
+ * spread over the machine's cores with no worker thread to start, and they
+ * start while the rest of the tasks are still being made
+ * (prepareSignatures in zone-verifier-crypto.ts hands each one over as it
+ * is made).
+ *
+ * Keys are imported the way algorithms.ts imports them (JWK from the DNSKEY
+ * public key: RFC 3110 §2, RFC 6605 §4, RFC 8080 §3), and only keys that
+ * algorithms.ts accepts too. A task this path cannot run, or that does not
+ * verify, gets verdict 2 and its RRset goes to checkJob, which finds the
+ * reason: this path only ever says "verified", so the report stays the one
+ * checkJob alone would give.
+ */
+import { createPublicKey, verify, type JsonWebKey, type KeyObject } from "node:crypto";
+import { algorithmSpec, verifySignature } from "./algorithms.js";
+import type { Dnskey } from "./rdata.js";
+import type { JobResult, ZonePlan } from "./zone-verifier.js";
+import { jobResults, prepareSignatures, zoneKeys, type TaskSink } from "./zone-verifier-crypto.js";
+
+const NOTHING = new Uint8Array(0);
+
+/** Verdicts as in zone-verifier-tasks.ts: 0 not yet known, 1 verified, 2 not. */
+const VERIFIED = 1;
+const NOT_VERIFIED = 2;
+
+function b64url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64url");
+}
+
+function withoutLeadingZeros(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  return bytes.subarray(i);
+}
+
+/** The JWK of a DNSKEY public key, or undefined when its layout is off. */
+function jwkOf(algorithm: number, key: Uint8Array): JsonWebKey | undefined {
+  const v = algorithmSpec(algorithm)?.verifier;
+  if (!v) return undefined;
+  if (v.family === "rsa") {
+    // RFC 3110 §2: exponent length (1 octet, or 0 then 2 octets), exponent, modulus.
+    if (key.length < 3) return undefined;
+    let expLen = key[0]!;
+    let at = 1;
+    if (expLen === 0) {
+      expLen = (key[1]! << 8) | key[2]!;
+      at = 3;
+    }
+    if (expLen === 0 || at + expLen >= key.length) return undefined;
+    const e = withoutLeadingZeros(key.subarray(at, at + expLen));
+    const n = withoutLeadingZeros(key.subarray(at + expLen));
+    return { kty: "RSA", n: b64url(n), e: b64url(e) };
+  }
+  if (key.length !== v.keyLength) return undefined;
+  if (v.family === "ecdsa") {
+    // RFC 6605 §4: x || y, each half of the key.
+    const half = key.length / 2;
+    return {
+      kty: "EC",
+      crv: v.curve,
+      x: b64url(key.subarray(0, half)),
+      y: b64url(key.subarray(half)),
+    };
+  }
+  // RFC 8080 §3: the raw public key of RFC 8032.
+  return { kty: "OKP", crv: v.curve, x: b64url(key) };
+}
+
+/** The key as a KeyObject, or undefined when algorithms.ts would not use it. */
+export function importZoneKey(key: Dnskey): KeyObject | undefined {
+  // algorithms.ts refuses some keys this import would take (RSA moduli
+  // above 4096 bits): ask it first. An empty signature fails on the
+  // signature, after the key was found usable.
+  const probe = verifySignature(key.algorithm, key.publicKey, NOTHING, NOTHING);
+  if (!probe.ok && (probe.cause === "malformed-key" || probe.cause === "unsupported-algorithm")) {
+    return undefined;
+  }
+  const jwk = jwkOf(key.algorithm, key.publicKey);
+  if (!jwk) return undefined;
+  try {
+    return createPublicKey({ key: jwk, format: "jwk" });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A TaskSink that starts each task's verification on libuv's thread pool
+ * as it is submitted; `verdicts` waits for them all.
+ */
+export class ThreadPoolVerifier implements TaskSink {
+  readonly #keys: readonly Dnskey[];
+  /** Imported on first use; null until then, undefined when unusable. */
+  readonly #imported: (KeyObject | undefined | null)[];
+  #verdicts = new Uint8Array(1024);
+  #pending = 0;
+  #settle: (() => void) | undefined;
+
+  constructor(keys: readonly Dnskey[]) {
+    this.#keys = keys;
+    this.#imported = keys.map(() => null);
+  }
+
+  #key(k: number): KeyObject | undefined {
+    let key = this.#imported[k];
+    if (key === null) {
+      key = importZoneKey(this.#keys[k]!);
+      this.#imported[k] = key;
+    }
+    return key;
+  }
+
+  submit(
+    task: number,
+    algorithm: number,
+    k: number,
+    data: Uint8Array,
+    signature: Uint8Array,
+  ): void {
+    if (task >= this.#verdicts.length) {
+      const more = new Uint8Array(Math.max(task + 1, this.#verdicts.length * 2));
+      more.set(this.#verdicts);
+      this.#verdicts = more;
+    }
+    const v = algorithmSpec(algorithm)?.verifier;
+    const key =
+      k >= 0 && k < this.#keys.length && this.#keys[k]!.algorithm === algorithm
+        ? this.#key(k)
+        : undefined;
+    if (!v || !key || (v.signatureLength !== undefined && signature.length !== v.signatureLength)) {
+      this.#verdicts[task] = NOT_VERIFIED;
+      return;
+    }
+    // As algorithms.ts verifies: RSA PKCS #1 v1.5 (RFC 3110 §3, RFC 5702 §3),
+    // ECDSA r || s (RFC 6605 §4), pure EdDSA (RFC 8080 §4). The data and
+    // signature are copied for the thread pool before verify returns.
+    const options = v.family === "ecdsa" ? { key, dsaEncoding: "ieee-p1363" as const } : key;
+    this.#pending++;
+    try {
+      verify(v.hash, data, options, signature, (err, ok) => this.#done(task, !err && ok));
+    } catch {
+      this.#done(task, false);
+    }
+  }
+
+  #done(task: number, ok: boolean): void {
+    // The array may have grown since the task was submitted: write to the current one.
+    this.#verdicts[task] = ok ? VERIFIED : NOT_VERIFIED;
+    if (--this.#pending === 0) {
+      const settle = this.#settle;
+      this.#settle = undefined;
+      settle?.();
+    }
+  }
+
+  /**
+   * The verdicts of tasks 0 to `count` - 1 once every check has come back;
+   * a task never submitted reads 0 (not verified).
+   */
+  async verdicts(count: number): Promise<Uint8Array> {
+    while (this.#pending > 0) {
+      await new Promise<void>((resolve) => {
+        this.#settle = resolve;
+      });
+    }
+    if (count > this.#verdicts.length) {
+      const more = new Uint8Array(count);
+      more.set(this.#verdicts);
+      this.#verdicts = more;
+    }
+    return this.#verdicts.slice(0, count);
+  }
+}
+
+/**
+ * Every job's result, the signatures verified on libuv's thread pool while
+ * the tasks are made, checkJob for the rest (zone-verifier-crypto.ts).
+ */
+export async function verifyOnThreadPool(plan: ZonePlan): Promise<JobResult[]> {
+  const keys = zoneKeys(plan);
+  const sink = new ThreadPoolVerifier(keys.map((k) => k.key));
+  const prepared = prepareSignatures(plan, sink, keys);
+  return jobResults(plan, prepared, await sink.verdicts(prepared.count));
+}
