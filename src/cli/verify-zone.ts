@@ -13,7 +13,7 @@
  *
  * Start-up matters here (this runs in scripts and CI): only the zone-file
  * scanner and the verifier are loaded up front; the anchor readers when
- * --anchor is given. The zone is read into columns (zonefile-scan.ts, with
+ * --anchor is given, node:worker_threads when --threads asks for workers. The zone is read into columns (zonefile-scan.ts, with
  * parseZone only to name an error), sorted by planScan, and its signatures
  * checked as tasks (zone-verifier-crypto.ts): by default each task goes to
  * libuv's thread pool as soon as it is made (zone-verifier-async.ts);
@@ -28,7 +28,8 @@ import type { Rr } from "../dns/rr.js";
 import { scanZone } from "../dns/zonefile-scan.js";
 import { finishZone, planZone, type ZonePlan, type ZoneReport } from "../dnssec/zone-verifier.js";
 import { planScan } from "../dnssec/zone-verifier-scan.js";
-import { jobResults, prepareSignatures, SignaturePool } from "../dnssec/zone-verifier-crypto.js";
+import { jobResults, prepareSignatures } from "../dnssec/zone-verifier-crypto.js";
+import type { SignaturePool } from "../dnssec/zone-verifier-crypto-pool.js";
 import { verifyOnThreadPool } from "../dnssec/zone-verifier-async.js";
 import { verifyAllHere } from "../dnssec/zone-verifier-tasks.js";
 
@@ -235,7 +236,10 @@ export async function runWith(args: string[], io: Io): Promise<number> {
     const now = values.at === undefined ? io.now() : parseTime(values.at);
     const threads = values.threads === undefined ? undefined : parseThreads(values.threads);
     // Workers start now, to be ready when the signature tasks are.
-    pool = threads ? new SignaturePool(threads) : undefined;
+    if (threads) {
+      const { SignaturePool } = await import("../dnssec/zone-verifier-crypto-pool.js");
+      pool = new SignaturePool(threads);
+    }
 
     const anchors =
       values.anchor === undefined ? undefined : await loadAnchors(values.anchor, origin, now, io);

@@ -3,8 +3,8 @@
  * can run on several threads: every RRSIG that passes the checks of
  * RFC 4035 §5.3.1 (in the order rrsig.ts makes them) becomes a task of
  * algorithm, key, signed data (RFC 4035 §5.3.2) and signature, either
- * packed into shared memory, where this thread and workers verify tasks side
- * by side, or handed to a TaskSink as soon as it is made
+ * packed into shared memory, where this thread and workers
+ * (zone-verifier-crypto-pool.ts) verify tasks side by side, or handed to a TaskSink as soon as it is made
  * (zone-verifier-async.ts verifies them on libuv's thread pool meanwhile).
  *
  * An RRset is secure here only when every one of its RRSIGs passed those
@@ -15,7 +15,6 @@
  * another candidate) is verified again by checkJob, which gives the reasons.
  * The report is therefore the one checkJob alone would give.
  */
-import type { Worker } from "node:worker_threads";
 import { canonicalRrset } from "../dns/canonical.js";
 import { isSubdomain, nameEquals } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
@@ -25,8 +24,7 @@ import { parseDnskey, parseRrsig, type Dnskey, type Rrsig } from "./rdata.js";
 import { checkSignatureWindow } from "./serial-time.js";
 import { buildSignedData, ownerLabelCount } from "./signed-data.js";
 import { checkJob, type JobResult, type ZonePlan } from "./zone-verifier.js";
-import { startWorker } from "./zone-verifier-parallel.js";
-import { cryptoJob, verifyTask, verifyTasks, type SignatureTasks } from "./zone-verifier-tasks.js";
+import type { SignatureTasks } from "./zone-verifier-tasks.js";
 
 export interface PreparedZone {
   /**
@@ -195,65 +193,4 @@ export function jobResults(
       : checkJob(plan.jobs[j]!, plan.zoneKeys, plan);
   }
   return results;
-}
-
-/**
- * Worker threads for signature tasks, started as early as possible (before
- * the zone is read): a worker takes tens of milliseconds to start, and
- * whatever it has not claimed when this thread is done, this thread has
- * done itself. Workers do not keep the process alive.
- */
-export class SignaturePool {
-  #workers: Worker[];
-
-  constructor(size: number) {
-    if (!Number.isInteger(size) || size < 0) throw new RangeError(`pool size ${size}`);
-    this.#workers = Array.from({ length: size }, () => {
-      const w = startWorker("zone-verifier-crypto-worker");
-      w.unref();
-      const drop = (): void => {
-        this.#workers = this.#workers.filter((x) => x !== w);
-      };
-      w.once("error", drop);
-      w.once("exit", drop);
-      return w;
-    });
-  }
-
-  get size(): number {
-    return this.#workers.length;
-  }
-
-  /** Verifies every task, here and on the workers; verdicts by task (1 verified, 2 not). */
-  async verify(tasks: SignatureTasks): Promise<Uint8Array> {
-    const job = cryptoJob(tasks);
-    const replies = this.#workers.map(
-      (w) =>
-        new Promise<void>((resolve) => {
-          const done = (): void => {
-            w.off("message", done);
-            w.off("error", done);
-            w.off("exit", done);
-            resolve();
-          };
-          w.on("message", done);
-          w.on("error", done);
-          w.on("exit", done);
-          w.postMessage(job);
-        }),
-    );
-    verifyTasks(job);
-    const verdicts = new Uint8Array(job.verdicts).subarray(0, tasks.count);
-    if (verdicts.includes(0)) {
-      // A worker is in the middle of a chunk: wait for it, and redo what a
-      // worker that died left undone.
-      await Promise.all(replies);
-      for (let t = 0; t < tasks.count; t++) if (verdicts[t] === 0) verifyTask(tasks, t, verdicts);
-    }
-    return verdicts;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-  }
 }

@@ -165,4 +165,23 @@ describe.runIf(BUILT)("the nta-watch command, as built", () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/usage: nta-watch verify-zone/);
   });
+
+  it("loads node:worker_threads only when --threads asks for workers", () => {
+    const DIST = new URL("../../dist/cli/verify-zone.js", import.meta.url).href;
+    const loads = (threads: string[]): boolean => {
+      const script = [
+        `const { run } = await import(${JSON.stringify(DIST)});`,
+        `await run(${JSON.stringify([ROOT_2017, "--origin", ".", "--at", "1503619200", ...threads])});`,
+        `process.stderr.write(String(process.moduleLoadList.some((m) => m.endsWith(" worker_threads"))));`,
+      ].join("\n");
+      const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+      });
+      expect(child.status).toBe(0);
+      return JSON.parse(child.stderr) as boolean;
+    };
+    expect(loads([])).toBe(false);
+    expect(loads(["--threads", "0"])).toBe(false);
+    expect(loads(["--threads", "1"])).toBe(true);
+  });
 });

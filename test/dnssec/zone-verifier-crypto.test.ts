@@ -14,11 +14,8 @@ import {
   verifyZone,
   type ZoneReport,
 } from "../../src/dnssec/zone-verifier.js";
-import {
-  jobResults,
-  prepareSignatures,
-  SignaturePool,
-} from "../../src/dnssec/zone-verifier-crypto.js";
+import { jobResults, prepareSignatures } from "../../src/dnssec/zone-verifier-crypto.js";
+import { SignaturePool } from "../../src/dnssec/zone-verifier-crypto-pool.js";
 import { verifyAllHere } from "../../src/dnssec/zone-verifier-tasks.js";
 
 const ZONES = new URL("../fixtures/zones/", import.meta.url);
