@@ -43,6 +43,21 @@ const commands: ZoneCommand[] = [
     argv: [execPath, BIN, "verify-zone", ZONE, "--origin", ".", "--at", "20170825000000"],
   },
   {
+    name: "nta-watch verify-zone --threads 0",
+    argv: [
+      execPath,
+      BIN,
+      "verify-zone",
+      ZONE,
+      "--origin",
+      ".",
+      "--at",
+      "20170825000000",
+      "--threads",
+      "0",
+    ],
+  },
+  {
     name: "nta-watch verify-zone --threads 1",
     argv: [
       execPath,
