@@ -1,24 +1,36 @@
 /**
  * Precondition 3, no security value in rejecting: the failure looks like a
  * broken signing pipeline, not an attack (RFC 7646 §7; DESIGN: the three
- * preconditions). Three tests, all on the latest round:
+ * preconditions). Four tests, all on the latest round:
  *
  * 1. The kinds of failure are those operators make: expired or not-yet-valid
  *    signatures, DS/DNSKEY mismatch, missing keys or signatures, bad denial
  *    proofs, and signatures that do not verify across the whole zone.
- * 2. Every path serving bad data serves the same bytes: RRset and RRSIG
- *    fingerprints agree across vantages and authoritative servers, and the
- *    unsigned data on bad paths is what good paths serve.
+ * 2. Every path serving bad data serves the same RRset bytes, across
+ *    vantages and authoritative servers, and the unsigned data on bad paths
+ *    is what good paths serve. RRSIGs that differ among bad paths over the
+ *    same RRset are a note, not evidence: a signer re-signing between two
+ *    queries, or several signers behind one name, give exactly that, and
+ *    signatures that do not validate let no other data through.
  * 3. The unsigned data on bad paths matches the last known good.
+ * 4. Every DNSKEY and DS record on a bad path, and the SOA's MNAME and RNAME,
+ *    is served by an authoritative server in this round or held by the last
+ *    known good (unpublished-records.ts).
  *
- * A failure of 2 or 3 is tampering evidence: not met, and flagged.
+ * A failure of 2, 3 or 4 is tampering evidence: not met, and flagged.
  *
- * Limitations: types that change with every re-signing or rollover (SOA,
- * DNSKEY, DS, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) and name errors are
- * only compared among bad paths, not with good paths nor with the last
- * known good; the derived canaries of the probe engine are all of these, so
- * tests 2 (against good paths) and 3 bite on configured canaries of other
- * types (an A or NS RRset under the zone).
+ * Limitations: whole RRsets of types that change with every re-signing or
+ * rollover (SOA, DNSKEY, DS, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) and name
+ * errors are compared among bad paths only, not with good paths nor with the
+ * last known good; for DNSKEY, DS and SOA test 4 compares record by record
+ * instead. So with the derived canaries alone, a path that forges a denial
+ * proof (NSEC, NSEC3) or the SOA's serial or timers while keeping the keys,
+ * the DS and the SOA's names is caught only when it differs from another bad
+ * path; forged data of other types is caught by tests 2 and 3 on configured
+ * canaries (an A or NS RRset under the zone). Test 4 needs an authoritative
+ * server answering the canary in the same round; without one, records the
+ * last known good lacks leave the precondition not met, without a tampering
+ * alarm. CDS and CDNSKEY records are not compared one by one.
  */
 
 import type { Thresholds } from "../config/thresholds.js";
@@ -38,8 +50,10 @@ import type {
   FingerprintGroup,
   NoSecurityValue,
   NoSecurityValueFigures,
+  SignatureVariants,
   TamperingFigures,
 } from "./types.js";
+import { describeRecords, findUnpublishedRecords } from "./unpublished-records.js";
 
 /** Kinds a broken signing pipeline produces (RFC 4035 §5.2-5.4, RFC 5155 §8). */
 const OPERATOR_KINDS: ReadonlySet<ReasonKind> = new Set<ReasonKind>([
@@ -104,10 +118,19 @@ function findTampering(
   lkg: LastKnownGood,
   figures: NoSecurityValueFigures,
 ): TamperingFigures {
+  const records = findUnpublishedRecords(observations, lkg);
+  figures.publisherRecords = {
+    compared: records.compared,
+    unchecked: records.unchecked,
+    unexplained: records.unexplained,
+  };
+  const variants: SignatureVariants[] = [];
+  figures.signatureVariants = variants;
   const found: TamperingFigures = {
     differingBadPaths: [],
     differingFromGoodPaths: [],
     changedSinceLastKnownGood: [],
+    unpublishedRecords: records.unpublished,
   };
   const withData = observations.filter((o) => o.reachable && o.fingerprints !== undefined);
   for (const canary of distinct(withData.map((o) => canaryKey(o.canary)))) {
@@ -119,9 +142,10 @@ function findTampering(
     if (badRrsets.length > 1) {
       found.differingBadPaths.push({ canary, field: "rrset", groups: badRrsets });
     }
+    // Same RRset, other RRSIGs: a re-signing in progress or several signers, not evidence.
     const badRrsigs = groups(bad, (o) => o.fingerprints?.rrsigs ?? NO_RRSIG);
-    if (badRrsigs.length > 1) {
-      found.differingBadPaths.push({ canary, field: "rrsigs", groups: badRrsigs });
+    if (badRrsets.length === 1 && badRrsigs.length > 1) {
+      variants.push({ canary, groups: badRrsigs });
     }
     if (bad.some(changesEveryRound)) continue;
     const good = groups(mine.filter(validates), rrset);
@@ -143,9 +167,8 @@ function findTampering(
 function describeTampering(f: TamperingFigures): string {
   const parts: string[] = [];
   for (const d of f.differingBadPaths) {
-    const what = d.field === "rrset" ? "RRsets" : "RRSIG sets";
     parts.push(
-      `${d.canary}: bad paths serve ${d.groups.length} different ${what} ` +
+      `${d.canary}: bad paths serve ${d.groups.length} different RRsets ` +
         `(${describeGroups(d.groups)})`,
     );
   }
@@ -159,6 +182,14 @@ function describeTampering(f: TamperingFigures): string {
     parts.push(
       `${d.canary}: data changed with the break (last known good ` +
         `${d.lastKnownGood.slice(0, 12)}, now ${describeGroups(d.seen)})`,
+    );
+  }
+  for (const d of f.unpublishedRecords ?? []) {
+    parts.push(
+      `${d.canary}: ${d.paths.join(", ")} serve${d.paths.length === 1 ? "s" : ""} ` +
+        `${describeRecords(d.type, d.records.length)} no authoritative ` +
+        `server serves and the last known good does not hold ` +
+        `(${d.records.map((r) => r.slice(0, 12)).join(", ")})`,
     );
   }
   return `tampering suspected, never propose: ${parts.join("; ")}`;
@@ -215,7 +246,8 @@ export function assessNoSecurityValue(
   const tampered =
     tamper.differingBadPaths.length +
       tamper.differingFromGoodPaths.length +
-      tamper.changedSinceLastKnownGood.length >
+      tamper.changedSinceLastKnownGood.length +
+      (tamper.unpublishedRecords?.length ?? 0) >
     0;
   if (tampered) {
     const summary = describeTampering(tamper);
@@ -241,6 +273,20 @@ export function assessNoSecurityValue(
           `validates (their caches or software)`
         : "";
     return not(`our own validation finds no bogus data${users}`);
+  }
+  const unexplained = figures.publisherRecords?.unexplained ?? [];
+  if (unexplained.length > 0) {
+    return not(
+      `no authoritative server answered, so nothing vouches for ` +
+        unexplained
+          .map(
+            (d) =>
+              `${describeRecords(d.type, d.records.length)} on ${d.canary} ` +
+              `(${d.paths.join(", ")}) the last known good lacks`,
+          )
+          .join("; ") +
+        `: a rollover cannot be told from forged keys`,
+    );
   }
   if (figures.nonOperatorKinds.length > 0) {
     return not(
@@ -270,9 +316,35 @@ export function assessNoSecurityValue(
     evidence: {
       summary:
         `operator-style failure (${kindText})${tags}${collision}; every path with bad data serves ` +
-        `the same bytes; unsigned data matches the last known good on ${known.matched} canaries ` +
-        `(${known.unknown} without a record)`,
+        `the same RRset bytes; unsigned data matches the last known good on ${known.matched} ` +
+        `canaries (${known.unknown} without a record)${publisherNote(figures)}` +
+        `${variantsNote(figures)}`,
       figures,
     },
   };
+}
+
+function publisherNote(f: NoSecurityValueFigures): string {
+  const { compared, unchecked } = f.publisherRecords ?? { compared: [], unchecked: [] };
+  const same =
+    compared.length > 0
+      ? `; keys, DS and SOA names on bad paths are those the authoritative servers serve ` +
+        `or the last known good holds (${compared.join(", ")})`
+      : "";
+  const not =
+    unchecked.length > 0
+      ? `; keys, DS and SOA names on ${unchecked.join(", ")} only compared with the last ` +
+        `known good: no authoritative server answered`
+      : "";
+  return same + not;
+}
+
+function variantsNote(f: NoSecurityValueFigures): string {
+  const v = f.signatureVariants ?? [];
+  if (v.length === 0) return "";
+  return (
+    `; note: RRSIGs differ among bad paths over the same data on ` +
+    `${v.map((d) => `${d.canary} (${describeGroups(d.groups)})`).join("; ")}: ` +
+    `re-signing in progress or several signers, not tampering`
+  );
 }

@@ -60,13 +60,39 @@ export interface FingerprintGroup {
   paths: string[];
 }
 
+/** Bad paths of one canary that serve the same records no authoritative server serves. */
+export interface UnpublishedRecords {
+  canary: string;
+  /** What the digests are of: "DNSKEY", "DS", or "SOA" (its MNAME and RNAME). */
+  type: string;
+  /** Fingerprints.records digests neither served by an authoritative server nor last known good. */
+  records: string[];
+  paths: string[];
+}
+
+/** Bad paths of one canary that serve the same RRset under differing RRSIGs. */
+export interface SignatureVariants {
+  canary: string;
+  groups: FingerprintGroup[];
+}
+
 export interface TamperingFigures {
-  /** Canaries whose bad paths serve differing RRsets or RRSIGs. */
+  /**
+   * Canaries whose bad paths serve differing RRsets. (RRSIGs alone that
+   * differ over the same RRset are a note, NoSecurityValueFigures.signatureVariants;
+   * assessments stored before that may still hold field "rrsigs" here.)
+   */
   differingBadPaths: { canary: string; field: "rrset" | "rrsigs"; groups: FingerprintGroup[] }[];
   /** Canaries whose unsigned data differs between bad and good paths. */
   differingFromGoodPaths: { canary: string; bad: FingerprintGroup[]; good: FingerprintGroup[] }[];
   /** Canaries whose data on bad paths differs from the last known good. */
   changedSinceLastKnownGood: { canary: string; lastKnownGood: string; seen: FingerprintGroup[] }[];
+  /**
+   * DNSKEY and DS records, and SOA names, on bad paths that no authoritative
+   * server serves this round and the last known good does not hold (absent
+   * in assessments stored before it was added).
+   */
+  unpublishedRecords?: UnpublishedRecords[];
 }
 
 export interface NoSecurityValueFigures {
@@ -84,6 +110,20 @@ export interface NoSecurityValueFigures {
   userOnlyFailures: number;
   lastKnownGood: { matched: number; unknown: number; changed: number };
   insecureByPolicy: number;
+  /**
+   * Canaries whose bad paths carry DNSKEY, DS or SOA records: compared with
+   * what the authoritative servers serve, or not compared because none of
+   * them answered the canary; on the latter, the records the last known good
+   * lacks, which nothing vouches for (absent in assessments stored before it
+   * was added).
+   */
+  publisherRecords?: {
+    compared: string[];
+    unchecked: string[];
+    unexplained: UnpublishedRecords[];
+  };
+  /** RRSIGs differing among bad paths over the same RRset: a note, not tampering. */
+  signatureVariants?: SignatureVariants[];
 }
 
 export interface NoSecurityValue extends Precondition<NoSecurityValueFigures> {

@@ -13,9 +13,14 @@
  *
  * `rrsigs`: SHA-256 over the RDATA of the RRSIGs covering those RRsets,
  * sorted bytewise, each prefixed by its length.
+ *
+ * `records`: SHA-256 of each DNSKEY and DS record among those RRsets
+ * (owner, type, class, RDLENGTH, canonical RDATA), and of each SOA written
+ * the same way with only its MNAME and RNAME as RDATA (RFC 1035 §3.3.13:
+ * the serial and timers change with every re-signing, the names do not).
  */
 import { createHash } from "node:crypto";
-import { canonicalRrset, compareRdata, type RrsetGroup } from "../dns/canonical.js";
+import { canonicalRrset, compareRdata, wireNameEnd, type RrsetGroup } from "../dns/canonical.js";
 import { RrType } from "../dns/rr.js";
 import { parseRrsig } from "../dnssec/rdata.js";
 import { serialToTime } from "../dnssec/serial-time.js";
@@ -44,6 +49,33 @@ export function rrsetBytes(group: RrsetGroup): Uint8Array[] | undefined {
   return out;
 }
 
+/** The part of a canonical RDATA `records` digests: all of it, or an SOA's MNAME and RNAME. */
+function publisherPart(type: number, rdata: Uint8Array): Uint8Array | undefined {
+  if (type !== RrType.SOA) return rdata;
+  const mnameEnd = wireNameEnd(rdata, 0);
+  const rnameEnd = mnameEnd < 0 ? -1 : wireNameEnd(rdata, mnameEnd);
+  return rnameEnd < 0 ? undefined : rdata.subarray(0, rnameEnd);
+}
+
+const PUBLISHER_TYPES: ReadonlySet<number> = new Set([RrType.DNSKEY, RrType.DS, RrType.SOA]);
+
+/** One digest per DNSKEY, DS and SOA record of `groups` (see `records` above), sorted. */
+function recordDigests(groups: RrsetGroup[]): string[] {
+  const out = new Set<string>();
+  for (const g of groups) {
+    if (!g.rrset || !PUBLISHER_TYPES.has(g.rrset.type)) continue;
+    const c = canonicalRrset(g.rrset);
+    if (!c) continue;
+    for (const rdata of c.rdatas) {
+      const part = publisherPart(c.type, rdata);
+      if (!part) continue;
+      const h = createHash("sha256").update(c.owner).update(u16(c.type)).update(u16(c.class));
+      out.add(h.update(u16(part.length)).update(part).digest("hex"));
+    }
+  }
+  return [...out].sort();
+}
+
 export function fingerprintsOf(groups: RrsetGroup[]): Fingerprints | undefined {
   if (groups.length === 0) return undefined;
   const out: Fingerprints = {};
@@ -63,6 +95,8 @@ export function fingerprintsOf(groups: RrsetGroup[]): Fingerprints | undefined {
     for (const s of sigs) h.update(u16(s.length)).update(s);
     out.rrsigs = h.digest("hex");
   }
+  const records = recordDigests(groups);
+  if (records.length > 0) out.records = records;
   return out;
 }
 

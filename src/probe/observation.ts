@@ -105,11 +105,17 @@ export interface ProbeError {
  * §6.2, signatures excluded), or for a negative answer the NSEC/NSEC3
  * records that prove it; absent when the answer held no records. `rrsigs`:
  * the RRSIG RDATA covering it, sorted in canonical order; absent when unsigned.
+ * `records`: one digest per record that says who publishes the zone, so a
+ * record one path adds shows apart from a whole RRset changing with a
+ * rollover or a new serial: each DNSKEY and DS record in canonical form
+ * without TTL, and of an SOA only its MNAME and RNAME; sorted, absent when
+ * the answer held none.
  * The whole object is absent when no answer was captured.
  */
 export interface Fingerprints {
   rrset?: string;
   rrsigs?: string;
+  records?: string[];
 }
 
 /** Key tags seen while validating this answer (RFC 4034 Appendix B). */

@@ -1,10 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { canaryKey } from "../../src/assess/classify.js";
-import { updateLastKnownGood } from "../../src/assess/last-known-good.js";
+import { knownRecords, updateLastKnownGood } from "../../src/assess/last-known-good.js";
 import { assessNoSecurityValue } from "../../src/assess/no-security-value.js";
 import { DEFAULT_THRESHOLDS as T } from "../../src/config/thresholds.js";
 import type { ReasonKind } from "../../src/dnssec/verdict.js";
-import { bad, canaries, fp, makeRound, policyInsecure, utc, VANTAGES } from "./synthetic.js";
+import {
+  bad,
+  canaries,
+  fp,
+  makeRound,
+  policyInsecure,
+  unreachable,
+  utc,
+  VANTAGES,
+} from "./synthetic.js";
 
 const ZONE = "de.";
 const AT = utc(2026, 5, 5, 12);
@@ -114,17 +123,43 @@ describe("no security value: every path serving bad data serves the same bytes",
     expect(p.tampering?.summary).toContain("bind-2");
   });
 
-  it("flags tampering when bad paths serve different RRSIGs", () => {
+  it("notes RRSIGs that differ among bad paths over the same RRset: re-signing or several signers, not tampering", () => {
     const round = makeRound({
       zone: ZONE,
       at: AT,
       watched: (v) =>
         v.kind === "authoritative" && v.address === "192.0.2.4"
-          ? bad("signature-invalid", { sigs: "other bad signatures" })
+          ? bad("signature-expired", { sigs: "signatures of the next signing run" })
+          : bad("signature-expired"),
+    });
+    const p = assessNoSecurityValue(round, lkg, T);
+    expect(p.met).toBe(true);
+    expect(p.tampering).toBeUndefined();
+    const variants = p.evidence.figures.signatureVariants ?? [];
+    expect(variants.map((d) => d.canary)).toEqual(canaries(ZONE).map(canaryKey));
+    expect(variants[0]?.groups.map((g) => g.paths.length)).toEqual([VANTAGES.length + 3, 1]);
+    expect(variants[0]?.groups[1]?.paths).toEqual(["ns4.de. 192.0.2.4"]);
+    expect(p.evidence.summary).toContain("RRSIGs differ among bad paths over the same data");
+    expect(p.evidence.summary).toContain(
+      "re-signing in progress or several signers, not tampering",
+    );
+  });
+
+  it("flags differing RRsets under differing RRSIGs once, as RRsets", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      watched: (v, c) =>
+        v.kind === "recursive" && v.name === "knot-2"
+          ? bad("signature-invalid", { data: `${c.name} forged`, sigs: "forged signatures" })
           : bad("signature-invalid"),
     });
     const p = assessNoSecurityValue(round, lkg, T);
-    expect(p.tampering?.figures.differingBadPaths.map((d) => d.field)).toContain("rrsigs");
+    expect(p.met).toBe(false);
+    const fields = p.tampering?.figures.differingBadPaths.map((d) => d.field) ?? [];
+    expect(fields).toEqual(canaries(ZONE).map(() => "rrset"));
+    expect(p.evidence.figures.signatureVariants).toEqual([]);
+    expect(p.tampering?.summary).toContain("bad paths serve 2 different RRsets");
   });
 
   it("flags tampering when the unsigned data on bad paths differs from good paths", () => {
@@ -220,5 +255,109 @@ describe("no security value: canaries whose bytes change every round", () => {
     }
     expect(Object.keys(known)).toEqual(["nxdomain"]);
     expect(Object.values(known)).toEqual([expect.objectContaining({ at: AT + 120 })]);
+  });
+});
+
+describe("no security value: keys, DS and SOA names on bad paths are the operator's", () => {
+  const ds = { id: "signed-child-ds", name: `signed.${ZONE}`, type: "DS" };
+  const soa = { id: "soa", name: ZONE, type: "SOA" };
+  const childDs = ["signed.de. DS 12345 8 2 the child's key"];
+  const rogueDs = ["signed.de. DS 54321 8 2 a key of someone else"];
+  const healthyDs = updateLastKnownGood(
+    {},
+    makeRound({ zone: ZONE, at: AT - 3600, canaries: [ds], watched: () => ({ records: childDs }) }),
+  );
+
+  it("records the per-record digests of a canary last known good", () => {
+    expect(knownRecords(healthyDs, "signed-child-ds")).toEqual(new Set(childDs.map(fp)));
+    expect(knownRecords(healthyDs, "soa")).toBeUndefined();
+  });
+
+  it("flags a DS on one bad path that no authoritative server serves and the last known good lacks", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [ds],
+      watched: (v) =>
+        v.kind === "recursive" && v.name === "pdns-2"
+          ? bad("no-dnskey-matches-ds", { records: rogueDs, data: "rogue DS RRset" })
+          : { records: childDs },
+    });
+    const p = assessNoSecurityValue(round, healthyDs, T);
+    expect(p.met).toBe(false);
+    expect(p.tampering?.figures.unpublishedRecords).toEqual([
+      {
+        canary: "signed-child-ds",
+        type: "DS",
+        records: rogueDs.map(fp),
+        paths: ["pdns-2 (pdns-recursor)"],
+      },
+    ]);
+    expect(p.tampering?.summary).toContain(
+      "signed-child-ds: pdns-2 (pdns-recursor) serves 1 DS record no authoritative server serves",
+    );
+  });
+
+  it("is met when the DS on bad paths is what the authoritative servers serve", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [ds],
+      watched: () => bad("signature-expired", { records: rogueDs, data: "new DS RRset" }),
+    });
+    const p = assessNoSecurityValue(round, healthyDs, T);
+    expect(p.met).toBe(true);
+    expect(p.evidence.figures.publisherRecords?.compared).toEqual(["signed-child-ds"]);
+    expect(p.evidence.summary).toContain("are those the authoritative servers serve");
+  });
+
+  it("flags an SOA whose MNAME and RNAME no authoritative server serves", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [soa],
+      watched: (v) =>
+        v.kind === "recursive" && v.name === "unbound-1"
+          ? bad("signature-invalid", { records: ["ns.attacker. hostmaster.attacker."] })
+          : { records: ["f.nic.de. its.denic.de."] },
+    });
+    const p = assessNoSecurityValue(round, lkg, T);
+    expect(p.tampering?.figures.unpublishedRecords?.map((d) => [d.canary, d.type])).toEqual([
+      ["soa", "SOA"],
+    ]);
+    expect(p.tampering?.summary).toContain("1 SOA MNAME/RNAME pair no authoritative server serves");
+  });
+
+  it("without an authoritative answer, records the last known good lacks leave it not met, with no alarm", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [ds],
+      watched: (v) =>
+        v.kind === "authoritative" ? unreachable : bad("signature-expired", { records: rogueDs }),
+    });
+    const p = assessNoSecurityValue(round, healthyDs, T);
+    expect(p.met).toBe(false);
+    expect(p.tampering).toBeUndefined();
+    expect(p.evidence.figures.publisherRecords?.unchecked).toEqual(["signed-child-ds"]);
+    expect(p.evidence.summary).toContain(
+      "no authoritative server answered, so nothing vouches for",
+    );
+    expect(p.evidence.summary).toContain("a rollover cannot be told from forged keys");
+  });
+
+  it("without an authoritative answer, records the last known good holds are enough", () => {
+    const round = makeRound({
+      zone: ZONE,
+      at: AT,
+      canaries: [ds],
+      watched: (v) =>
+        v.kind === "authoritative" ? unreachable : bad("signature-expired", { records: childDs }),
+    });
+    const p = assessNoSecurityValue(round, healthyDs, T);
+    expect(p.met).toBe(true);
+    expect(p.evidence.summary).toContain(
+      "keys, DS and SOA names on signed-child-ds only compared with the last known good",
+    );
   });
 });

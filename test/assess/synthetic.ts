@@ -71,6 +71,8 @@ export interface ProbeSpec {
   data?: string | null;
   /** Text whose digest is the RRSIG fingerprint. */
   sigs?: string;
+  /** Texts whose digests are the per-record fingerprints (DNSKEY, DS, SOA names). */
+  records?: string[];
   earliestExpiration?: number;
   dnskeyTags?: number[];
   rrsigTags?: number[];
@@ -133,6 +135,7 @@ export function observe(
     rrsigs: fp(`${canary.name} ${canary.type} ${spec.sigs ?? "good signatures"}`),
   };
   if (data !== null) o.fingerprints.rrset = fp(data);
+  if (spec.records) o.fingerprints.records = spec.records.map(fp).sort();
   o.earliestExpiration = spec.earliestExpiration ?? at + 10 * 86400;
   return o;
 }
