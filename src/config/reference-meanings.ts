@@ -119,7 +119,7 @@ export const MEANINGS: Record<string, string> = {
   "resolvers[bind].view": "The BIND view to apply NTAs in.",
   "resolvers[knot-resolver].sockets": "Knot Resolver 5: every kresd process's control socket.",
   "resolvers[knot-resolver].managementApi":
-    "Knot Resolver 6 management API: not supported yet (every call answers unsupported).",
+    "Knot Resolver 6: the manager's HTTP API (what kresctl uses), as its Unix socket path (default /run/knot-resolver/kres-api.sock) or http://address:port; no user or password (the API has none).",
   "resolvers[pdns-recursor].recControl": "The rec_control program.",
   "resolvers[pdns-recursor].socketDir": "rec_control --socket-dir.",
   "resolvers[pdns-recursor].configDir": "rec_control --config-dir.",

@@ -6,7 +6,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { BindAdapter } from "./bind.js";
-import { KnotResolver6Adapter, KnotResolverAdapter } from "./knot.js";
+import { KnotResolverAdapter } from "./knot.js";
+import { KnotResolver6Adapter, parseManagementApi } from "./knot6.js";
 import { PdnsRecursorAdapter } from "./pdns.js";
 import type { ResolverConfig } from "./schema.js";
 import { fail, ok, type ResolverAdapter, type Result } from "./types.js";
@@ -98,11 +99,18 @@ export async function createAdapter(
         }),
       );
     case "knot-resolver":
-      if (config.sockets === undefined) return ok(new KnotResolver6Adapter(config.name));
+      if (config.managementApi !== undefined) {
+        const endpoint = parseManagementApi(config.managementApi);
+        // The schema has checked it; a string here is a caller that skipped it.
+        if (typeof endpoint === "string") return fail("unsupported", `managementApi: ${endpoint}`);
+        return ok(
+          new KnotResolver6Adapter({ name: config.name, endpoint, timeoutMs: config.timeout }),
+        );
+      }
       return ok(
         new KnotResolverAdapter({
           name: config.name,
-          sockets: config.sockets,
+          sockets: config.sockets!,
           timeoutMs: config.timeout,
         }),
       );

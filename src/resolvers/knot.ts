@@ -15,9 +15,8 @@
  * socket is configured and each one gets every change. NTAs set over the
  * socket are lost when a process restarts.
  *
- * Knot Resolver 6 is managed through its HTTP management API instead; that
- * API is not supported here (no release of it is packaged for Debian 12, so
- * it could not be tested): `KnotResolver6Adapter` says so on every call.
+ * Knot Resolver 6 is managed through its manager's HTTP API instead: see
+ * knot6.ts.
  */
 import net from "node:net";
 import {
@@ -234,32 +233,5 @@ export class KnotResolverAdapter implements ResolverAdapter {
     const z = controlZone(zone);
     if (!z.ok) return z;
     return this.everywhere(luaFlush(z.value));
-  }
-}
-
-/** Knot Resolver 6's management API: not supported (see the module comment). */
-export class KnotResolver6Adapter implements ResolverAdapter {
-  readonly kind = "knot-resolver" as const;
-  readonly name: string;
-
-  constructor(name: string) {
-    this.name = name;
-  }
-
-  private unsupported(): Promise<Result<never>> {
-    return Promise.resolve(fail("unsupported", "unsupported: Knot Resolver 6 management API"));
-  }
-
-  list() {
-    return this.unsupported();
-  }
-  add() {
-    return this.unsupported();
-  }
-  remove() {
-    return this.unsupported();
-  }
-  flush() {
-    return this.unsupported();
   }
 }

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { formatDuration, parseDuration } from "../config/duration.js";
+import { parseManagementApi } from "./knot6.js";
 
 /** A duration in milliseconds, with its bounds and default. */
 function duration(bounds: { default: string; min: number; max: number }) {
@@ -112,9 +113,18 @@ const knotSchema = z
     adapter: z.literal("knot-resolver"),
     // Knot Resolver 5: the control socket of every kresd process.
     sockets: z.array(path).min(1).max(256).optional(),
-    // Knot Resolver 6: its management API (not supported yet: every call
-    // answers "unsupported").
-    managementApi: z.url().optional(),
+    // Knot Resolver 6: its manager's HTTP API, as its Unix socket's path
+    // (management.unix-socket, by default /run/knot-resolver/kres-api.sock)
+    // or http://address:port (management.interface). The API has no
+    // authentication, so a user or password in the URL is refused.
+    managementApi: z
+      .string()
+      .min(1)
+      .superRefine((text, ctx) => {
+        const e = parseManagementApi(text);
+        if (typeof e === "string") ctx.addIssue({ code: "custom", message: e });
+      })
+      .optional(),
     timeout: commandTimeout,
   })
   .refine((k) => (k.sockets === undefined) !== (k.managementApi === undefined), {

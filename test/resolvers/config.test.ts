@@ -129,18 +129,6 @@ describe("adapters from the configuration", () => {
     );
     expect(r.ok ? "" : r.error.kind).toBe("credentials");
   });
-
-  it("Knot Resolver 6's management API answers unsupported, explicitly", async () => {
-    const config = resolversSchema.parse([
-      { name: "kr6", adapter: "knot-resolver", managementApi: "http://127.0.0.1:5000" },
-    ])[0]!;
-    const r = await createAdapter(config, io({}));
-    if (!r.ok) throw new Error(r.error.message);
-    expect(await r.value.list()).toEqual({
-      ok: false,
-      error: { kind: "unsupported", message: "unsupported: Knot Resolver 6 management API" },
-    });
-  });
 });
 
 describe("credentials never reach a log", () => {
