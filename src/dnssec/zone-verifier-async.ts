@@ -4,7 +4,8 @@
  * spread over the machine's cores with no worker thread to start, and they
  * start while the rest of the tasks are still being made
  * (prepareSignatures in zone-verifier-crypto.ts hands each one over as it
- * is made).
+ * is made). At most MAX_IN_FLIGHT checks wait on the pool; past that, tasks
+ * are verified on this thread as they come.
  *
  * Keys are imported the way algorithms.ts imports them (JWK from the DNSKEY
  * public key: RFC 3110 §2, RFC 6605 §4, RFC 8080 §3), and only keys that
@@ -87,19 +88,30 @@ export function importZoneKey(key: Dnskey): KeyObject | undefined {
 }
 
 /**
+ * Checks waiting on the thread pool at most: each holds a copy of its data
+ * and signature until its callback runs, and callbacks run only once the
+ * tasks are all made. Past this many, tasks are verified here as they come
+ * (verifySignature, as zone-verifier-tasks.ts does), which keeps a large
+ * zone's memory bounded.
+ */
+export const MAX_IN_FLIGHT = 16384;
+
+/**
  * A TaskSink that starts each task's verification on libuv's thread pool
  * as it is submitted; `verdicts` waits for them all.
  */
 export class ThreadPoolVerifier implements TaskSink {
   readonly #keys: readonly Dnskey[];
+  readonly #maxInFlight: number;
   /** Imported on first use; null until then, undefined when unusable. */
   readonly #imported: (KeyObject | undefined | null)[];
   #verdicts = new Uint8Array(1024);
   #pending = 0;
   #settle: (() => void) | undefined;
 
-  constructor(keys: readonly Dnskey[]) {
+  constructor(keys: readonly Dnskey[], maxInFlight = MAX_IN_FLIGHT) {
     this.#keys = keys;
+    this.#maxInFlight = maxInFlight;
     this.#imported = keys.map(() => null);
   }
 
@@ -123,6 +135,15 @@ export class ThreadPoolVerifier implements TaskSink {
       const more = new Uint8Array(Math.max(task + 1, this.#verdicts.length * 2));
       more.set(this.#verdicts);
       this.#verdicts = more;
+    }
+    if (this.#pending >= this.#maxInFlight) {
+      const key = this.#keys[k];
+      const ok =
+        key !== undefined &&
+        key.algorithm === algorithm &&
+        verifySignature(algorithm, key.publicKey, data, signature).ok;
+      this.#verdicts[task] = ok ? VERIFIED : NOT_VERIFIED;
+      return;
     }
     const v = algorithmSpec(algorithm)?.verifier;
     const key =

@@ -125,6 +125,13 @@ describe("signatures verified on the thread pool give verifyZone's report", () =
     expect(sent.taskCount).toEqual(packed.taskCount);
     const verdicts = await sink.verdicts(sent.count);
     expect([...verdicts]).toEqual([...here]);
+    // Past 100 checks in flight, the rest are verified on this thread: the same verdicts.
+    const bounded = new ThreadPoolVerifier(
+      keys.map((k) => k.key),
+      100,
+    );
+    const again = prepareSignatures(plan, bounded, keys);
+    expect([...(await bounded.verdicts(again.count))]).toEqual([...here]);
     // 40 signatures flipped, each its own RRset's only one.
     expect(verdicts.filter((v) => v === 2)).toHaveLength(40);
     expect(verdicts.filter((v) => v === 1)).toHaveLength(packed.count - 40);
@@ -189,6 +196,10 @@ describe("ThreadPoolVerifier", () => {
       return verifySignature(alg, key.publicKey, d, s).ok ? 1 : 2;
     });
     expect([...verdicts]).toEqual([...expected, 0, 0]);
+    // With no check allowed in flight, every task is verified on this thread, alike.
+    const here = new ThreadPoolVerifier(keys, 0);
+    cases.forEach(([alg, k, d, s], t) => here.submit(t, alg, k, d, s));
+    expect([...(await here.verdicts(cases.length))]).toEqual(expected);
     expect(expected.filter((v) => v === 1)).toHaveLength(3);
   });
 
