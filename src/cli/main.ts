@@ -41,8 +41,17 @@ commands:
   incident ZONE|ID [--markdown]          the incident's timeline report
       operator commands, over the API of a running serve: --url URL (NTA_WATCH_URL),
       --token-file FILE (NTA_WATCH_TOKEN), --json
+  demo [--simulation | --lab]
+      the whole lifecycle of one break, on the lab's real resolvers (as root, with the
+      lab's packages) or on a built-in simulation
 
 exit status: 0 ok, 1 a check failed, 2 usage or input error`;
+
+/** Every sub-command the dispatcher knows, in the order of the table above. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(commands);
+
+/** What `nta-watch --help` prints. */
+export const usage = (): string => USAGE;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
