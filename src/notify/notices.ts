@@ -97,9 +97,15 @@ function preconditionChange(before: ZoneState, after: ZoneState): Alert | undefi
   };
 }
 
-/** Milestones that deserve a message of their own. */
-function fromTimeline(step: TransitionStep): Alert[] {
+/**
+ * Milestones that deserve a message of their own. A recovery seen is news
+ * only while an NTA is in force (the retraction waits for it); an incident
+ * that closes without one gets the lifecycle's "healthy again" alert alone.
+ */
+function fromTimeline(before: ZoneState, step: TransitionStep): Alert[] {
   const out: Alert[] = [];
+  const ntaInForce = before.phase === "active";
+  const stillWaiting = step.state.phase === "active";
   for (const e of step.effects) {
     if (e.kind !== "timeline") continue;
     if (e.entry.milestone === "deployment") {
@@ -109,12 +115,15 @@ function fromTimeline(step: TransitionStep): Alert[] {
         severity: "info",
         summary: e.entry.summary,
       });
-    } else if (e.entry.milestone === "recovery-seen") {
+    } else if (e.entry.milestone === "recovery-seen" && ntaInForce) {
+      const next = stillWaiting
+        ? "; the NTA is retracted once this holds for the configured rounds"
+        : "";
       out.push({
         kind: "recovery-seen",
         zone: e.entry.zone,
         severity: "info",
-        summary: `${e.entry.zone}: ${e.entry.summary}; the NTA is retracted once this holds for the configured rounds`,
+        summary: `${e.entry.zone}: ${e.entry.summary}${next}`,
       });
     }
   }
@@ -137,7 +146,7 @@ export function withNotices(
     const raised: Alert[] = [];
     const change = preconditionChange(before, after);
     if (change) raised.push(change);
-    raised.push(...fromTimeline(step));
+    raised.push(...fromTimeline(before, step));
     const effects: Effect[] = [];
     const all = [...step.effects, ...raised.map((alert) => ({ kind: "alert", alert }) as Effect)];
     if (i === steps.length - 1) all.push(...extra);
