@@ -13,6 +13,7 @@ import {
   decodeHeader,
   decodeMessage,
   encodeQuery,
+  type DecodeResult,
   type Message,
   type Question,
 } from "./message.js";
@@ -52,6 +53,21 @@ export type ExchangeResult =
   | { ok: true; message: Message; bytes: Uint8Array; rttMs: number; tcp: boolean }
   | { ok: false; error: ExchangeError; message: string };
 
+// Each answer is decoded once: to check it against the query, then by
+// whoever reads it (exchange's caller, a transport wrapper that looks into
+// the answers). Decoded messages are shared and must not be changed.
+const decodedAnswers = new WeakMap<Uint8Array, DecodeResult>();
+
+/** decodeMessage, memoized per byte array: an answer's bytes are decoded at most once. */
+export function decodeAnswer(bytes: Uint8Array): DecodeResult {
+  let decoded = decodedAnswers.get(bytes);
+  if (!decoded) {
+    decoded = decodeMessage(bytes);
+    decodedAnswers.set(bytes, decoded);
+  }
+  return decoded;
+}
+
 /**
  * Why `bytes` is not the answer to the query with this ID and question, or
  * undefined when it is.
@@ -63,7 +79,7 @@ export function responseMismatch(
 ): "malformed" | "mismatch" | undefined {
   const header = decodeHeader(bytes);
   if (!header || header.id !== id || !header.flags.qr) return "mismatch";
-  const decoded = decodeMessage(bytes);
+  const decoded = decodeAnswer(bytes);
   if (!decoded.ok) return "malformed";
   // RFC 5452 §9.1: the question must be ours (names compared without case, RFC 4343).
   const q = decoded.message.question;
@@ -152,7 +168,7 @@ async function attemptOnce(
       tcp = true;
       continue;
     }
-    const decoded = decodeMessage(sent.bytes);
+    const decoded = decodeAnswer(sent.bytes);
     if (!decoded.ok) return { ok: false, error: "malformed", message: decoded.error };
     return { ok: true, message: decoded.message, bytes: sent.bytes, rttMs: sent.rttMs, tcp };
   }

@@ -13,7 +13,7 @@
  * section of referrals), for the observation's `keyTags`; records of steps
  * taken from the round's key cache are handed to it by the gatherer.
  */
-import { decodeMessage } from "../dns/message.js";
+import { decodeAnswer } from "../dns/exchange.js";
 import { nameEquals, type Name } from "../dns/name.js";
 import { RrType, type Rr } from "../dns/rr.js";
 import type { SendOptions, ServerAddress, Transport, TransportResult } from "../dns/transport.js";
@@ -61,8 +61,10 @@ export class KeyTap implements Transport {
   }
 
   #note(bytes: Uint8Array): void {
-    const d = decodeMessage(bytes);
-    if (d.ok) this.noteRecords([...d.message.answer, ...d.message.authority]);
+    const d = decodeAnswer(bytes);
+    if (!d.ok) return;
+    this.noteRecords(d.message.answer);
+    this.noteRecords(d.message.authority);
   }
 
   /** Notes records that came back earlier in the round (a step taken from the key cache). */

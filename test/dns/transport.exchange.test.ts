@@ -1,7 +1,7 @@
 import net from "node:net";
 import dnsPacket from "dns-packet";
 import { afterEach, describe, expect, it } from "vitest";
-import { exchange, type ExchangeOptions } from "../../src/dns/exchange.js";
+import { decodeAnswer, exchange, type ExchangeOptions } from "../../src/dns/exchange.js";
 import { nameToText, parseName } from "../../src/dns/name.js";
 import { RrType } from "../../src/dns/rr.js";
 import { UdpTcpTransport } from "../../src/dns/transport.js";
@@ -43,6 +43,18 @@ describe("a query and its answer (RFC 1035 §7.3, RFC 5452 §9.1)", () => {
     expect(r.message.id).toBe(0x4242);
     expect([...r.message.answer[0]!.rdata]).toEqual([192, 0, 2, 9]);
     expect(r.bytes.length).toBe(r.message.size);
+  });
+
+  it("decodes the answer once: the message returned is the one its bytes decoded to", async () => {
+    server = await startTestDnsServer((q) => ({ send: [answerWith(q, { address: "192.0.2.9" })] }));
+    const r = await exchange(transport, server.address, question, base);
+    if (!r.ok) throw new Error(r.message);
+    const again = decodeAnswer(r.bytes);
+    expect(again.ok && again.message).toBe(r.message);
+    // Other bytes, even equal ones, are decoded on their own.
+    const copy = decodeAnswer(new Uint8Array(r.bytes));
+    expect(copy.ok && copy.message).not.toBe(r.message);
+    expect(copy.ok && copy.message).toEqual(r.message);
   });
 
   it("sends RD, CD and DO as asked", async () => {
