@@ -9,7 +9,7 @@ import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
 import { Rcode } from "../dns/message.js";
 import { isSubdomain, labelCount, nameEquals, nameToText, type Name } from "../dns/name.js";
 import { RrType, typeToText } from "../dns/rr.js";
-import { signerOf, validatedDenialRecords, validateGroup } from "../dnssec/answer.js";
+import { signerOf } from "../dnssec/answer.js";
 import { proveNameError, proveNoData, proveWildcardAnswer } from "../dnssec/denial.js";
 import { bogus, indeterminate, verdictOnly, weakest, type Verdict } from "../dnssec/verdict.js";
 import type { Asked, Walk, Zone } from "./gatherer-walk.js";
@@ -54,10 +54,10 @@ async function checkRrset(
     const cut = await walk.insecureCut(z, group.rrset.owner);
     if (cut) return cut;
   }
-  const v = validateGroup(group, z.keys!, walk.now);
+  const v = walk.validateGroup(group, z.keys!);
   if (v.security !== "secure" || !v.wildcard || !group.rrset) return verdictOnly(v);
   // RFC 4035 §5.3.4: an expanded wildcard needs proof that the name itself does not exist.
-  const denial = validatedDenialRecords(authority, z.keys!, walk.now);
+  const denial = walk.validatedDenialRecords(authority, z.keys!);
   const proof = proveWildcardAnswer(
     group.rrset.owner,
     v.wildcard.closestEncloser,
@@ -218,8 +218,8 @@ async function judgeDenial(
   }
   const keys = z.keys!;
   const verdicts: Verdict[] = [];
-  if (soa) verdicts.push(verdictOnly(validateGroup(soa, keys, walk.now)));
-  const denial = validatedDenialRecords(m.authority, keys, walk.now);
+  if (soa) verdicts.push(verdictOnly(walk.validateGroup(soa, keys)));
+  const denial = walk.validatedDenialRecords(m.authority, keys);
   if (!isSubdomain(name, z.name)) {
     return {
       what,

@@ -11,6 +11,7 @@ import type { ServerAddress, Transport } from "../dns/transport.js";
 import type { TrustAnchorSet } from "../dnssec/anchors.js";
 import type { Verdict } from "../dnssec/verdict.js";
 import type { ZoneKeyCache } from "./key-cache.js";
+import type { RoundVerifications } from "./verified-rrsets.js";
 
 /**
  * Bounds on one lookup. Defaults follow what validating resolvers use:
@@ -68,6 +69,12 @@ export interface GatherContext {
   keyCache?: ZoneKeyCache;
   /** Told of the DS and DNSKEY records of each step taken from `keyCache`. */
   onCachedRecords?: (records: readonly Rr[]) => void;
+  /**
+   * Signature checks of this round, shared by all its paths
+   * (verified-rrsets.ts): the same RRset, RRSIGs and keys at the same time
+   * are verified once.
+   */
+  verifications?: RoundVerifications;
 }
 
 export type ServerOutcome =

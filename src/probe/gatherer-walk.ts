@@ -27,10 +27,12 @@ import {
   trustedKeysOf,
   validatedDenialRecords,
   validateGroup,
+  type DenialRecords,
   type TrustedKeys,
 } from "../dnssec/answer.js";
 import { proveNoDs } from "../dnssec/denial.js";
-import { trustZoneKeys } from "../dnssec/zone-keys.js";
+import type { RrsetVerdict } from "../dnssec/rrsig.js";
+import { trustZoneKeys, type ZoneKeys, type ZoneKeysInput } from "../dnssec/zone-keys.js";
 import {
   bogus,
   indeterminate,
@@ -102,6 +104,28 @@ export class Walk {
 
   get now(): number {
     return this.ctx.now;
+  }
+
+  /** RFC 4035 §5.3: one RRset against its zone's keys, through the round's shared checks if any. */
+  validateGroup(group: RrsetGroup, keys: TrustedKeys): RrsetVerdict {
+    const shared = this.ctx.verifications;
+    return shared
+      ? shared.validateGroup(group, keys, this.now)
+      : validateGroup(group, keys, this.now);
+  }
+
+  /** The NSEC and NSEC3 records of a section that validate (RFC 4035 §5.4). */
+  validatedDenialRecords(section: readonly Rr[], keys: TrustedKeys): DenialRecords {
+    const shared = this.ctx.verifications;
+    return shared
+      ? shared.validatedDenialRecords(section, keys, this.now)
+      : validatedDenialRecords(section, keys, this.now);
+  }
+
+  /** RFC 4035 §5.2: a zone's DNSKEY RRset against its DS RRset or anchors. */
+  trustZoneKeys(input: ZoneKeysInput): ZoneKeys {
+    const shared = this.ctx.verifications;
+    return shared ? shared.trustZoneKeys(input) : trustZoneKeys(input);
   }
 
   #negative(name: Name): boolean {
@@ -298,7 +322,7 @@ export class Walk {
     const group = groupRrsets(r.message.answer).find(
       (g) => g.rrset?.type === RrType.DNSKEY && nameEquals(g.rrset.owner, zone.name),
     );
-    const trusted = trustZoneKeys({
+    const trusted = this.trustZoneKeys({
       zone: zone.name,
       dnskeys: group?.rrset,
       rrsigs: group?.rrsigs ?? [],
@@ -397,10 +421,10 @@ export class Walk {
       if (holder.state !== "secure") return [holder.verdict, []];
     }
     const keys = holder.keys!;
-    const denial = validatedDenialRecords(source.authority, keys, this.now);
+    const denial = this.validatedDenialRecords(source.authority, keys);
     const owner = nameToText(child);
     if (dsGroup?.rrset) {
-      const v = validateGroup(dsGroup, keys, this.now);
+      const v = this.validateGroup(dsGroup, keys);
       if (v.security !== "secure") return [verdictOnly(v), []];
       return [SECURE, recordsOf(dsGroup)];
     }
@@ -515,7 +539,7 @@ export class Walk {
         return child.state === "insecure" ? child.verdict : undefined;
       }
       if (r.cls.kind === "answer") return undefined;
-      const denial = validatedDenialRecords(r.message.authority, keys, this.now);
+      const denial = this.validatedDenialRecords(r.message.authority, keys);
       const proof = proveNoDs(name, zone.name, denial.records);
       if (proof.security === "insecure") return proof;
       if (proof.security !== "secure") return undefined;

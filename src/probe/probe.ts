@@ -34,6 +34,7 @@ import type {
   UserAnswer,
 } from "./observation.js";
 import type { ZoneKeyCache } from "./key-cache.js";
+import type { RoundVerifications } from "./verified-rrsets.js";
 import { KeyTap, VantageTransport } from "./transports.js";
 
 export interface ProbeSettings {
@@ -148,22 +149,34 @@ function baseOf(subject: ProbeSubject, vantage: Observation["vantage"], at: numb
   return { zone: subject.zone, role: subject.role, canary: subject.canary, vantage, at };
 }
 
-/** The key cache of this path, wired so the tap still notes the key tags of cached steps. */
-function cacheFor(keyCache: ZoneKeyCache | undefined, tap: KeyTap) {
-  return keyCache
-    ? { keyCache, onCachedRecords: (rrs: readonly Rr[]) => tap.noteRecords(rrs) }
-    : {};
+/**
+ * The key cache of this path, wired so the tap still notes the key tags of
+ * cached steps, and the round's shared signature checks.
+ */
+function cacheFor(
+  keyCache: ZoneKeyCache | undefined,
+  tap: KeyTap,
+  verifications: RoundVerifications | undefined,
+) {
+  return {
+    ...(keyCache
+      ? { keyCache, onCachedRecords: (rrs: readonly Rr[]) => tap.noteRecords(rrs) }
+      : {}),
+    ...(verifications ? { verifications } : {}),
+  };
 }
 
 /**
  * Probes one canary through one recursive vantage: CD=0, then CD=1 validated
- * locally. `keyCache`, when given, must serve this vantage only, for one round.
+ * locally. `keyCache`, when given, must serve this vantage only, for one round;
+ * `verifications`, when given, serves one round (all its paths).
  */
 export async function probeRecursive(
   ctx: ProbeContext,
   target: RecursiveTarget,
   subject: ProbeSubject,
   keyCache?: ZoneKeyCache,
+  verifications?: RoundVerifications,
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
@@ -217,7 +230,7 @@ export async function probeRecursive(
     now: at,
     limits: limitsOf(ctx.settings),
     ...(ctx.random ? { random: ctx.random } : {}),
-    ...cacheFor(keyCache, tap),
+    ...cacheFor(keyCache, tap, verifications),
   });
   return { ...base, reachable: true, userAnswer, ...fromEvidence(evidence, tap, at) };
 }
@@ -239,13 +252,15 @@ function pinnedFailure(evidence: Evidence, address: string): ProbeError {
 
 /**
  * Probes one canary at one authoritative server of the zone, validated from
- * the root. `keyCache`, when given, must serve this server only, for one round.
+ * the root. `keyCache`, when given, must serve this server only, for one round;
+ * `verifications`, when given, serves one round (all its paths).
  */
 export async function probeAuthoritative(
   ctx: ProbeContext,
   target: AuthoritativeTarget,
   subject: ProbeSubject,
   keyCache?: ZoneKeyCache,
+  verifications?: RoundVerifications,
 ): Promise<Observation> {
   const at = ctx.now();
   const question = questionOf(subject.canary);
@@ -259,7 +274,7 @@ export async function probeAuthoritative(
     limits: limitsOf(ctx.settings),
     pinLastZoneTo: target.server,
     ...(ctx.random ? { random: ctx.random } : {}),
-    ...cacheFor(keyCache, tap),
+    ...cacheFor(keyCache, tap, verifications),
   });
   const answeredByIt =
     evidence.final !== undefined && evidence.final.server === target.server.address;

@@ -7,8 +7,11 @@
  *
  * Each vantage and each authoritative server gets its own key cache for the
  * round (key-cache.ts): its probes fetch and judge each zone's DS and DNSKEY
- * RRsets once, and no path's keys ever validate another's. The next round
- * starts with new, empty caches.
+ * RRsets once, and no path's keys ever validate another's. The round's
+ * signature checks are shared by all its paths (verified-rrsets.ts): the
+ * same RRset with the same RRSIGs and keys, served by four vantages, is
+ * verified once, each path still judging its own data with its own keys.
+ * The next round starts with new, empty caches.
  */
 import type { Observation, Round } from "./observation.js";
 import type { ProbeCanary } from "./canaries.js";
@@ -21,6 +24,7 @@ import {
 } from "./probe.js";
 import type { Semaphore } from "./semaphore.js";
 import { ZoneKeyCache } from "./key-cache.js";
+import { RoundVerifications } from "./verified-rrsets.js";
 
 export interface RoundPlan {
   /** The watched zone, lowercase with the trailing dot. */
@@ -41,18 +45,25 @@ export async function runRound(
   const caches = new Map<RecursiveTarget | AuthoritativeTarget, ZoneKeyCache>(
     [...plan.recursive, ...plan.authoritative].map((t) => [t, new ZoneKeyCache()]),
   );
+  const verifications = new RoundVerifications();
   const watched: Promise<Observation>[] = [];
   for (const target of plan.recursive) {
     for (const canary of plan.canaries) {
       const subject = { zone: plan.zone, role: "watched" as const, canary };
-      watched.push(semaphore.run(() => probeRecursive(ctx, target, subject, caches.get(target))));
+      watched.push(
+        semaphore.run(() =>
+          probeRecursive(ctx, target, subject, caches.get(target), verifications),
+        ),
+      );
     }
   }
   for (const target of plan.authoritative) {
     for (const canary of plan.canaries) {
       const subject = { zone: plan.zone, role: "watched" as const, canary };
       watched.push(
-        semaphore.run(() => probeAuthoritative(ctx, target, subject, caches.get(target))),
+        semaphore.run(() =>
+          probeAuthoritative(ctx, target, subject, caches.get(target), verifications),
+        ),
       );
     }
   }
@@ -61,7 +72,11 @@ export async function runRound(
     for (const target of plan.recursive) {
       for (const canary of c.canaries) {
         const subject = { zone: c.zone, role: "control" as const, canary };
-        control.push(semaphore.run(() => probeRecursive(ctx, target, subject, caches.get(target))));
+        control.push(
+          semaphore.run(() =>
+            probeRecursive(ctx, target, subject, caches.get(target), verifications),
+          ),
+        );
       }
     }
   }
