@@ -1,102 +1,126 @@
 /**
- * Probe engine benchmark: N zones x M vantages x the derived canaries, the
- * recursive probes of one pass, against running resolvers (the lab's by
- * default). Every "zone" probes the lab's watched TLD again, so resolvers
- * answer from cache and what is measured is the watcher's own cost: CPU,
- * resident memory and queries per second. The goal (issue 4): 1,500 zones,
- * 4 vantages, 5 canaries each per minute under 25 % of one core and 200 MB.
+ * Probe engine benchmark: N zones x 4 vantages x 5 canaries, the recursive
+ * probes of one scheduler pass, against the lab's four resolvers (the lab is
+ * started here, or reused, under the lab's lock: bench/probe-lab.ts). Every
+ * "zone" probes the lab's watched TLD again (its own round, its own key
+ * caches, its own random NXDOMAIN name), so the resolvers answer from cache
+ * and what is measured is the watcher's own cost: CPU, resident memory and
+ * queries per second. The goal (issue 4): 1,500 zones every minute under
+ * 25 % of one core and 200 MB resident.
  *
- *   npx tsx bench/probe.ts [ZONES] [CONFIG]     (default 100 zones, a lab config)
+ * A pass is what the scheduler does each interval (scheduler.ts): every zone
+ * starts after its own random delay of up to the jitter (5 s by default),
+ * all on the engine's one semaphore (64 probes at once by default). The CPU
+ * share is the pass's CPU time over the one-minute interval. Each size runs
+ * in a process of its own on the compiled code (bench/probe-pass.js).
  *
- * `benchProbe` is exported for bench/run.* to call.
+ *   npm run bench -- probe [ZONES...]     (default 100 500 1500; needs root)
+ *   npx tsx bench/probe.ts [ZONES...]     (after npm run build)
+ *
+ * Options: BENCH_PASSES=2 (passes per size; the last is reported, the
+ * first warms up), BENCH_UDP_POOL=off (a fresh UDP socket per query, as
+ * before the pool), LAB_NET / LAB_DIR (another lab, as for lab.sh).
  */
-import { loadConfig, loadTrustAnchors, formatConfigErrors } from "../src/config/load.js";
-import { ProbeEngine } from "../src/probe/engine.js";
-import type { Observation } from "../src/probe/observation.js";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { withLab } from "./probe-lab.js";
 
-export interface ProbeBenchResult {
+/** What bench/probe-pass.js prints for one pass. */
+export interface ProbePassResult {
   zones: number;
   vantages: number;
   canaries: number;
   probes: number;
+  /** Messages sent, UDP and TCP. */
   queries: number;
+  tcpQueries: number;
   wallSeconds: number;
   cpuSeconds: number;
-  /** CPU share of one core if this pass ran once a minute. */
+  /** CPU share of one core when this pass runs once a minute. */
   cpuPercentPerMinute: number;
+  /** Over the pass's wall time, which the jitter (5 s) dominates for small passes. */
   queriesPerSecond: number;
+  /** Queries per second of CPU time: the throughput one core would give. */
+  queriesPerCpuSecond: number;
+  /** Peak resident memory during the pass, MB (10^6 octets). */
   peakRssMb: number;
+  /** Resident memory before the pass: the process with its modules loaded. */
+  startRssMb: number;
+  /** Peak V8 heap (allocated) during the pass, MB. */
+  peakHeapMb: number;
   verdicts: Record<string, number>;
 }
 
-/** One pass over `zones` copies of `zone` from every configured vantage (no authoritative probes). */
-export async function benchProbe(
-  configFile: string,
-  options: { zones: number; zone?: string },
-): Promise<ProbeBenchResult> {
-  const loaded = await loadConfig(configFile);
-  if (!loaded.ok) throw new Error(formatConfigErrors(loaded));
-  const anchors = await loadTrustAnchors(loaded.config, loaded.file);
-  if (!anchors.ok)
-    throw new Error(formatConfigErrors({ file: loaded.file, errors: anchors.errors }));
-  const engine = new ProbeEngine(loaded.config, anchors.anchors);
-  const zone = options.zone ?? loaded.config.zones[0]?.name ?? "watched.";
-  const noServers = { zone, servers: [], verdict: { security: "secure" as const }, at: 0 };
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }, 50);
-  const { runRound } = await import("../src/probe/round.js");
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const rounds = await Promise.all(
-    Array.from({ length: options.zones }, () => {
-      const plan = { ...engine.plan(zone, noServers), control: [] };
-      return runRound(engine.ctx, plan, engine.semaphore);
-    }),
+const PASS = fileURLToPath(new URL("probe-pass.js", import.meta.url));
+const DIST = fileURLToPath(new URL("../dist/probe/engine.js", import.meta.url));
+
+/** Runs `passes` passes of `zones` zones in a process of its own; the results of each pass. */
+export function runSize(
+  config: string,
+  zones: number,
+  passes: number,
+  pool: boolean,
+): ProbePassResult[] {
+  const out = execFileSync(
+    process.execPath,
+    ["--expose-gc", PASS, config, String(zones), String(passes), pool ? "pool" : "no-pool"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
   );
-  const wall = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const observations: Observation[] = rounds.flatMap((r) => r.observations);
-  const verdicts: Record<string, number> = {};
-  for (const o of observations)
-    verdicts[o.verdict.security] = (verdicts[o.verdict.security] ?? 0) + 1;
-  // One CD=0 query per probe, plus the validated lookup's queries.
-  const queries = observations.reduce((n, o) => n + 1 + (o.rawAnswer?.queries ?? 0), 0);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return {
-    zones: options.zones,
-    vantages: loaded.config.vantages.length,
-    canaries: rounds[0]?.observations.length
-      ? rounds[0].observations.length / loaded.config.vantages.length
-      : 0,
-    probes: observations.length,
-    queries,
-    wallSeconds: Math.round(wall * 100) / 100,
-    cpuSeconds: Math.round(cpuSeconds * 100) / 100,
-    cpuPercentPerMinute: Math.round((cpuSeconds / 60) * 1000) / 10,
-    queriesPerSecond: Math.round(queries / wall),
-    peakRssMb: Math.round(peakRss / 1e6),
-    verdicts,
-  };
+  return out
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as ProbePassResult);
+}
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
+/** Measures each size on the lab and prints a Markdown table. */
+export async function benchProbe(sizes: number[]): Promise<void> {
+  if (!existsSync(DIST)) throw new Error("no dist/: run npm run build (npm run bench does)");
+  const passes = Number(process.env["BENCH_PASSES"] ?? 2);
+  const pool = process.env["BENCH_UDP_POOL"] !== "off";
+  await withLab(async (config) => {
+    console.log(`## Probe passes on the lab (UDP socket pool ${pool ? "on" : "off"})`);
+    console.log();
+    console.log(
+      `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average at start ${load()}`,
+    );
+    console.log();
+    const rows = sizes.map((zones) => runSize(config, zones, passes, pool).at(-1)!);
+    console.log(
+      "| zones × vantages × canaries | queries | wall s | queries/s | queries per CPU s | CPU s | % of a core per minute | peak RSS MB |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (const r of rows) {
+      console.log(
+        `| ${r.zones} × ${r.vantages} × ${r.canaries} | ${r.queries} | ${r.wallSeconds} | ${r.queriesPerSecond} | ${r.queriesPerCpuSecond} | ${r.cpuSeconds} | ${r.cpuPercentPerMinute} | ${r.peakRssMb} |`,
+      );
+    }
+    console.log();
+    for (const r of rows) {
+      console.log(
+        `- ${r.zones} zones: ${r.startRssMb} MB resident before the pass, V8 heap up to ${r.peakHeapMb} MB, ` +
+          `${r.tcpQueries} queries over TCP, verdicts ${JSON.stringify(r.verdicts)}`,
+      );
+    }
+    console.log(`- load average at end ${load()}`);
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const zones = Number(process.argv[2] ?? 100);
-  const config = process.argv[3];
-  if (!config) {
-    console.error(
-      "usage: npx tsx bench/probe.ts ZONES CONFIG (a configuration naming the lab resolvers)",
-    );
+  const args = process.argv.slice(2);
+  const sizes = args.length > 0 ? args.map(Number) : [100, 500, 1500];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    console.error("usage: npx tsx bench/probe.ts [ZONES...]   (default 100 500 1500)");
     process.exit(2);
   }
-  benchProbe(config, { zones }).then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
+  benchProbe(sizes).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -6,6 +6,7 @@
  * with the machine and its load, which is printed with them.
  *
  * Options: BENCH_RUNS=15 (runs per command), BENCH_SECONDS=1 (per algorithm).
+ * `npm run bench -- probe [ZONES...]` runs the probe benchmark instead.
  */
 import { execPath } from "node:process";
 import { cpus, loadavg } from "node:os";
@@ -13,6 +14,14 @@ import { fileURLToPath } from "node:url";
 import { CASES, measure, opensslSpeed } from "./algorithms.js";
 import { phases } from "./phases.js";
 import { available, timeCommands, type ZoneCommand } from "./zone.js";
+
+// `npm run bench -- probe [ZONES...]`: probe passes on the lab instead (bench/probe.ts).
+if (process.argv[2] === "probe") {
+  const { benchProbe } = await import("./probe.js");
+  const sizes = process.argv.slice(3).map(Number);
+  await benchProbe(sizes.length > 0 ? sizes : [100, 500, 1500]);
+  process.exit(0);
+}
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 15);
 const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 1);
