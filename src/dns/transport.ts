@@ -171,7 +171,8 @@ class UdpChannel {
     if (msg.length < 2) return;
     const q = this.pending.get(msg.readUInt16BE(0));
     if (!q) return; // late, or not for any query of ours
-    const bytes = new Uint8Array(msg);
+    // The datagram's own memory, not a copy: node:dgram gives each datagram its own.
+    const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
     if (!accepts(q.accept, bytes)) return;
     q.finish({ ok: true, bytes, rttMs: this.now() - q.started });
   }
