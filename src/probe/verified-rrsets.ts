@@ -49,15 +49,20 @@ interface KeptKeys {
   at: Positions;
 }
 
-function field(h: Hash, bytes: Uint8Array): void {
-  const n = Buffer.allocUnsafe(4);
-  n.writeUInt32BE(bytes.length);
-  h.update(n);
-  h.update(bytes);
+// One scratch buffer for the numbers fed to the digest (the digest copies what it is given).
+const scratch = new DataView(new ArrayBuffer(8));
+const scratchBytes = new Uint8Array(scratch.buffer);
+
+/** A number as eight octets (times, counts, types; -1 for "none"). */
+function number(h: Hash, x: number): void {
+  scratch.setFloat64(0, x);
+  h.update(scratchBytes);
 }
 
-function number(h: Hash, x: number): void {
-  h.update(`${x};`);
+/** A byte string preceded by its length, so that no two inputs run together. */
+function field(h: Hash, bytes: Uint8Array): void {
+  number(h, bytes.length);
+  h.update(bytes);
 }
 
 function records(h: Hash, rrs: readonly Rr[]): void {
@@ -123,7 +128,7 @@ export class RoundVerifications {
     // Without the RRset there is nothing to verify.
     if (!group.rrset) return validateGroup(group, keys, now);
     const h = createHash("sha256");
-    h.update("rrset;");
+    h.update("rrset");
     number(h, now);
     field(h, keys.zone);
     rrset(h, group.rrset);
@@ -161,7 +166,7 @@ export class RoundVerifications {
   /** trustZoneKeys (zone-keys.ts), once per round for the same inputs. */
   trustZoneKeys(input: ZoneKeysInput): ZoneKeys {
     const h = createHash("sha256");
-    h.update("dnskey;");
+    h.update("dnskey");
     number(h, input.now);
     number(h, input.skewSeconds ?? 0);
     field(h, input.zone);
