@@ -17,8 +17,8 @@
  *   npm run bench -- probe [ZONES...]     (default 100 500 1500; needs root)
  *   npx tsx bench/probe.ts [ZONES...]     (after npm run build)
  *
- * Options: BENCH_PASSES=2 (passes per size; the last is reported, the
- * first warms up), BENCH_UDP_POOL=off (a fresh UDP socket per query, as
+ * Options: BENCH_PASSES=3 (passes per size, back to back; CPU and queries
+ * are the last pass's, once warm, peak RSS the highest of all passes), BENCH_UDP_POOL=off (a fresh UDP socket per query, as
  * before the pool), LAB_NET / LAB_DIR (another lab, as for lab.sh).
  */
 import { execFileSync } from "node:child_process";
@@ -82,7 +82,7 @@ const load = (): string =>
 /** Measures each size on the lab and prints a Markdown table. */
 export async function benchProbe(sizes: number[]): Promise<void> {
   if (!existsSync(DIST)) throw new Error("no dist/: run npm run build (npm run bench does)");
-  const passes = Number(process.env["BENCH_PASSES"] ?? 2);
+  const passes = Number(process.env["BENCH_PASSES"] ?? 3);
   const pool = process.env["BENCH_UDP_POOL"] !== "off";
   await withLab(async (config) => {
     console.log(`## Probe passes on the lab (UDP socket pool ${pool ? "on" : "off"})`);
@@ -91,7 +91,13 @@ export async function benchProbe(sizes: number[]): Promise<void> {
       `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}, load average at start ${load()}`,
     );
     console.log();
-    const rows = sizes.map((zones) => runSize(config, zones, passes, pool).at(-1)!);
+    // CPU and queries of the last pass (warm), resident memory the highest of all passes:
+    // the service runs pass after pass, and the heap a pass leaves is where the next starts.
+    const rows = sizes.map((zones) => {
+      const results = runSize(config, zones, passes, pool);
+      const peakRssMb = Math.max(...results.map((r) => r.peakRssMb));
+      return { ...results.at(-1)!, peakRssMb };
+    });
     console.log(
       "| zones × vantages × canaries | queries | wall s | queries/s | queries per CPU s | CPU s | % of a core per minute | peak RSS MB |",
     );
