@@ -110,12 +110,18 @@ export function buildTimelineReport(entries: readonly TimelineEntry[]): {
   return { json, markdown: toMarkdown(json) };
 }
 
+/** An incident ends with its "closed" milestone; until then the last entry is not its end. */
+const closed = (r: TimelineReport): boolean => r.rows.some((row) => row.milestone === "closed");
+
 function toMarkdown(r: TimelineReport): string {
   const lines = [
     `# Incident ${r.incidentId}`,
     "",
-    `Zone \`${r.zone}\`, from ${isoTime(r.startedAt)} to ${isoTime(r.endedAt)} ` +
-      `(${formatDuration(r.endedAt - r.startedAt)}).`,
+    closed(r)
+      ? `Zone \`${r.zone}\`, from ${isoTime(r.startedAt)} to ${isoTime(r.endedAt)} ` +
+        `(${formatDuration(r.endedAt - r.startedAt)}).`
+      : `Zone \`${r.zone}\`, from ${isoTime(r.startedAt)}, still open: the latest entry ` +
+        `at ${isoTime(r.endedAt)} (${formatDuration(r.endedAt - r.startedAt)} after the start).`,
     "",
     "| time (UTC) | after start | milestone | by | what |",
     "|---|---|---|---|---|",
