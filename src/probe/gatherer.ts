@@ -19,7 +19,9 @@
  * verdict is indeterminate with reason "limit-exceeded".
  *
  * Limitations: no cache between lookups, but for the DS and DNSKEY steps
- * a round's key cache holds (GatherContext.keyCache, key-cache.ts); IPv4
+ * a round's key cache holds (GatherContext.keyCache, key-cache.ts) and the
+ * signature checks a round shares (GatherContext.verifications,
+ * verified-rrsets.ts: the same data verified once, judged anew); IPv4
  * and IPv6 glue are both used, IPv4 first; a zone served by the same
  * servers as its parent is found through the signer of its records, not by
  * probing every label.
