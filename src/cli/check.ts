@@ -4,7 +4,7 @@
  * zone, then a summary, the three preconditions with their evidence and
  * what the lifecycle would do (check-decision.ts). Exit status: 0 when the zone validates (secure, or
  * legitimately insecure), 1 when it does not (bogus, or nothing could be
- * checked), 2 for a usage or configuration error.
+ * checked), 2 for a usage or configuration error. -h/--help prints the usage.
  */
 import { parseArgs } from "node:util";
 import { formatConfigErrors, loadConfig, loadTrustAnchors } from "../config/load.js";
@@ -19,7 +19,13 @@ import {
   type CheckVantage,
 } from "../probe/report.js";
 
-const USAGE = "usage: nta-watch check ZONE --config FILE [--json]";
+const USAGE = `usage: nta-watch check ZONE --config FILE [--json]
+
+  probes ZONE once from every vantage and authoritative server of the configuration,
+  then prints the three preconditions and what the lifecycle would do
+  --json  the report as JSON
+
+exit status: 0 the zone validates, 1 it does not, 2 usage or configuration error`;
 
 function usage(message: string): number {
   console.error(`nta-watch check: ${message}\n${USAGE}`);
@@ -89,10 +95,18 @@ export async function run(args: string[], engineOptions: EngineOptions = {}): Pr
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { config: { type: "string" }, json: { type: "boolean", default: false } },
+      options: {
+        config: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
     });
   } catch (e) {
     return usage((e as Error).message);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
   }
   const [zoneText, ...extra] = parsed.positionals;
   if (zoneText === undefined) return usage("no zone given");

@@ -5,14 +5,21 @@
  * lab.sh); otherwise, or with --simulation, on the built-in simulation.
  * --lab insists on the lab and waits for it when another run holds it.
  * Exit status 0 when every step happened in time, 1 otherwise, 2 on a usage
- * error.
+ * error. -h/--help prints the usage.
  */
 import { simulationBackend, type DemoBackend } from "../demo/backend.js";
 import { labAvailable, labBackend } from "../demo/lab.js";
 import { LabBusy } from "../demo/lab-lock.js";
 import { runDemo } from "../demo/run.js";
 
-const USAGE = "usage: nta-watch demo [--simulation | --lab]";
+const USAGE = `usage: nta-watch demo [--simulation | --lab]
+
+  the whole lifecycle of one break: on the lab's real resolvers when it can run here
+  (as root, with the lab's packages), otherwise on a built-in simulation
+  --simulation  always the simulation
+  --lab         always the lab, waiting for another run that holds it
+
+exit status: 0 every step happened in time, 1 otherwise, 2 usage error`;
 /** With --lab: how long to wait for another run (a test suite, say) to release the lab. */
 const LAB_WAIT_MS = 10 * 60_000;
 
@@ -40,6 +47,10 @@ async function chooseBackend(flags: Set<string>): Promise<DemoBackend | number> 
 
 export async function run(args: string[]): Promise<number> {
   const flags = new Set(args);
+  if (flags.has("--help") || flags.has("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
   for (const a of flags) {
     if (a !== "--simulation" && a !== "--lab") {
       console.error(`nta-watch demo: unknown option ${a}\n${USAGE}`);

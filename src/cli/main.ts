@@ -38,12 +38,14 @@ commands:
   reject ZONE --reason TEXT
   retract ZONE --reason TEXT
   extend ZONE --lifetime DURATION --reason TEXT
-  incident ZONE|ID [--markdown]          the incident's timeline report
+  incident ZONE|ID [--markdown | --json] the incident's timeline report, Markdown by default
       operator commands, over the API of a running serve: --url URL (NTA_WATCH_URL),
       --token-file FILE (NTA_WATCH_TOKEN), --json
   demo [--simulation | --lab]
       the whole lifecycle of one break, on the lab's real resolvers (as root, with the
       lab's packages) or on a built-in simulation
+
+nta-watch <command> --help (or -h) prints that command's usage.
 
 exit status: 0 ok, 1 a check failed, 2 usage or input error`;
 

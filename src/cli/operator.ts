@@ -7,11 +7,12 @@
  *   reject  ZONE --reason TEXT
  *   retract ZONE --reason TEXT
  *   extend  ZONE --lifetime DUR --reason TEXT
- *   incident ZONE|ID [--markdown]       the latest incident's timeline report
+ *   incident ZONE|ID [--markdown | --json]  the incident's timeline report
  *
  * Common options: --url (or NTA_WATCH_URL; default http://127.0.0.1:9753),
- * --token-file FILE (or NTA_WATCH_TOKEN), --json. Exit status: 0 done,
- * 1 the API refused or could not be reached, 2 usage error.
+ * --token-file FILE (or NTA_WATCH_TOKEN), --json; -h/--help prints the
+ * command's usage. An option another command takes is a usage error here.
+ * Exit status: 0 done, 1 the API refused or could not be reached, 2 usage error.
  */
 
 import { readFileSync } from "node:fs";
@@ -59,7 +60,69 @@ const OPTIONS = {
   lifetime: { type: "string" },
   "expires-in": { type: "string" },
   markdown: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
 } as const;
+
+type Option = keyof typeof OPTIONS;
+const COMMON: readonly Option[] = ["url", "token-file", "json", "help"];
+
+/** Each command: its arguments, what it does, and the options it takes besides the common ones. */
+const COMMANDS: Record<Name, { synopsis: string; what: string; takes: readonly Option[] }> = {
+  status: {
+    synopsis: "status [ZONE]",
+    what: "every zone and its phase; with ZONE, that zone and its three preconditions",
+    takes: [],
+  },
+  confirm: {
+    synopsis: "confirm ZONE --reference REF [--expires-in DURATION]",
+    what: "records a public confirmation of the zone's breakage (a URL or ticket as REF)",
+    takes: ["reference", "expires-in"],
+  },
+  approve: {
+    synopsis: "approve ZONE --reason TEXT [--lifetime DURATION]",
+    what: "approves the zone's proposed NTA, with the proposal's lifetime or the one given",
+    takes: ["reason", "lifetime"],
+  },
+  reject: {
+    synopsis: "reject ZONE --reason TEXT",
+    what: "rejects the zone's proposed NTA",
+    takes: ["reason"],
+  },
+  retract: {
+    synopsis: "retract ZONE --reason TEXT",
+    what: "retracts the zone's NTA now",
+    takes: ["reason"],
+  },
+  extend: {
+    synopsis: "extend ZONE --lifetime DURATION --reason TEXT",
+    what: "gives the zone's NTA a new lifetime from now",
+    takes: ["lifetime", "reason"],
+  },
+  incident: {
+    synopsis: "incident ZONE|ID [--markdown | --json]",
+    what:
+      "the timeline report of the incident ID, or of the zone's latest incident: Markdown\n" +
+      "  by default (--markdown asks for it explicitly), the report's JSON with --json",
+    takes: ["markdown"],
+  },
+};
+
+/** What `nta-watch NAME --help` prints. */
+export function operatorUsage(name: Name): string {
+  const c = COMMANDS[name];
+  return [
+    `usage: nta-watch ${c.synopsis} [--url URL] [--token-file FILE] [--json]`,
+    "",
+    `  ${c.what}`,
+    "",
+    "  --url URL          the API of a running serve (NTA_WATCH_URL; default http://127.0.0.1:9753)",
+    "  --token-file FILE  the API token (or the token itself in NTA_WATCH_TOKEN)",
+    "  --json             the API's answer as JSON",
+    "  DURATION           seconds, or a number with s, m, h or d: 3600, 90m, 6h, 2d",
+    "",
+    "exit status: 0 done, 1 the API refused or could not be reached, 2 usage error",
+  ].join("\n");
+}
 
 function seconds(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
@@ -95,7 +158,20 @@ export async function runOperator(
   io: OperatorIo = defaultIo,
 ): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+    const { values, positionals, tokens } = parseArgs({
+      args,
+      options: OPTIONS,
+      allowPositionals: true,
+      tokens: true,
+    });
+    if (values.help) {
+      io.out(operatorUsage(name));
+      return 0;
+    }
+    const takes = new Set<string>([...COMMON, ...COMMANDS[name].takes]);
+    const foreign = tokens.find((t) => t.kind === "option" && !takes.has(t.name));
+    if (foreign?.kind === "option") throw new Usage(`${name} does not take ${foreign.rawName}`);
+    if (values.markdown && values.json) throw new Usage("--markdown and --json exclude each other");
     if (positionals.length > 1) throw new Usage(`unexpected argument "${positionals[1]}"`);
     const target = positionals[0];
     if (name !== "status" && target === undefined) throw new Usage(`${name} needs a zone`);
@@ -113,14 +189,14 @@ export async function runOperator(
     return 0;
   } catch (e) {
     if (e instanceof Usage || (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`nta-watch ${name}: ${(e as Error).message}\nsee nta-watch --help`);
+      io.err(`nta-watch ${name}: ${(e as Error).message}\nsee nta-watch ${name} --help`);
       return 2;
     }
     throw e;
   }
 }
 
-type Values = { [K in keyof typeof OPTIONS]?: string | boolean | undefined };
+type Values = { [K in Option]?: string | boolean | undefined };
 
 interface Done {
   ok: true;
@@ -134,7 +210,7 @@ async function perform(
   v: Values,
   api: ApiClient,
 ): Promise<Done | Reply> {
-  const str = (k: keyof typeof OPTIONS) => v[k] as string | undefined;
+  const str = (k: Option) => v[k] as string | undefined;
   const zonePath = (z: string) => `/api/v1/zones/${encodeURIComponent(z)}`;
   const acted = (r: Reply, verb: string): Done | Reply =>
     r.ok ? { ok: true, body: r.body, text: `${verb}: ${renderZoneLine(r.body as ZoneView)}` } : r;
@@ -217,10 +293,10 @@ async function perform(
         id = latest.id;
       }
       const base = `/api/v1/incidents/${encodeURIComponent(id)}/report`;
-      if (v.markdown || !v.json) {
+      if (!v.json) {
+        // Markdown, asked for with --markdown or not.
         const md = await api.getText(`${base}.md`);
-        if (!md.ok) return md;
-        if (!v.json) return { ok: true, body: md.body, text: md.text };
+        return md.ok ? { ok: true, body: md.body, text: md.text } : md;
       }
       const r = await api.get(`${base}.json`);
       return r.ok ? { ok: true, body: r.body, text: "" } : r;

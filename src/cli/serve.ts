@@ -3,6 +3,7 @@
  * until SIGTERM or SIGINT, then stops cleanly (see service.ts). Logs are
  * JSON lines on standard output (pino). Exit status: 0 after a clean stop,
  * 2 for a usage or configuration error, 1 when the service cannot start.
+ * -h/--help prints the usage.
  */
 
 import path from "node:path";
@@ -13,7 +14,12 @@ import { bootParts, type BootOptions } from "../service/boot.js";
 import { prepareFirstRun } from "../service/first-run.js";
 import { Service } from "../service/service.js";
 
-const USAGE = "usage: nta-watch serve --config FILE [--log-level trace|debug|info|warn|error]";
+const USAGE = `usage: nta-watch serve --config FILE [--log-level trace|debug|info|warn|error]
+
+  runs the watcher: probe rounds, decisions and the HTTP API, until SIGTERM or SIGINT
+  --log-level LEVEL  default info (or NTA_WATCH_LOG_LEVEL); logs are JSON lines on stdout
+
+exit status: 0 after a clean stop, 1 cannot start, 2 usage or configuration error`;
 const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"];
 
 export interface ServeHooks extends Partial<Omit<BootOptions, "logger">> {
@@ -40,11 +46,19 @@ export async function run(args: string[], hooks: ServeHooks = {}): Promise<numbe
   try {
     parsed = parseArgs({
       args,
-      options: { config: { type: "string" }, "log-level": { type: "string" } },
+      options: {
+        config: { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
     });
   } catch (e) {
     console.error(`nta-watch serve: ${(e as Error).message}\n${USAGE}`);
     return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
   }
   const level = parsed.values["log-level"] ?? process.env.NTA_WATCH_LOG_LEVEL ?? "info";
   if (!LEVELS.includes(level)) {

@@ -158,6 +158,10 @@ describe("exit status", () => {
       /--lifetime: expected a duration/,
     ],
     [["example.", "--bogus"], "status", /Unknown option '--bogus'/],
+    // An option of another command is refused, not ignored.
+    [["example.", "--reason", "r", "--markdown"], "approve", /approve does not take --markdown/],
+    [["--reason", "r"], "status", /status does not take --reason/],
+    [["example.", "--markdown", "--json"], "incident", /--markdown and --json exclude each other/],
   ] as const)("2 for a usage error: %j", async (args, name, message) => {
     expect(await runOperator(name, [...args], io)).toBe(2);
     expect(io.stderr.at(-1)).toMatch(message);
@@ -180,5 +184,22 @@ describe("incident", () => {
     expect(json.report.rows.map((r: { milestone: string }) => r.milestone)).toContain("approval");
     expect(await runOperator("incident", ["de."], io)).toBe(1);
     expect(io.stderr.at(-1)).toMatch(/no incident recorded for de\./);
+  });
+
+  it("--markdown names the default: the same Markdown as without it", async () => {
+    propose();
+    await runOperator("approve", ["example.", "--reason", "r"], io);
+    expect(await runOperator("incident", ["example."], io)).toBe(0);
+    const plain = io.stdout.at(-1)!;
+    expect(await runOperator("incident", ["example.", "--markdown"], io)).toBe(0);
+    expect(io.stdout.at(-1)).toBe(plain);
+    expect(plain).toMatch(/^# Incident example\.@/);
+  });
+
+  it("its usage says Markdown is the default and --json the alternative", async () => {
+    expect(await runOperator("incident", ["--help"], io)).toBe(0);
+    const help = io.stdout.at(-1)!;
+    expect(help).toMatch(/^usage: nta-watch incident ZONE\|ID \[--markdown \| --json\]/);
+    expect(help).toMatch(/Markdown\s+by default/);
   });
 });
