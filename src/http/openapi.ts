@@ -82,7 +82,10 @@ export function buildOpenApi(
         description: spec.summary,
         content: {
           [media]: {
-            schema: media === "application/json" ? { type: "object" } : { type: "string" },
+            schema:
+              media === "application/json"
+                ? (spec.response ?? { type: "object" })
+                : { type: "string" },
           },
         },
       },

@@ -8,6 +8,7 @@
 import { buildNtaFeed } from "../confirm/nta-feed.js";
 import { buildTimelineReport } from "../lifecycle/timeline.js";
 import { knownZone, queries, zoneOf, zoneParam, zoneView } from "./common.js";
+import { INCIDENT_REPORT_SCHEMA } from "./incident-schema.js";
 import {
   RESOLVER_CONTENT_TYPE,
   RESOLVER_KINDS,
@@ -193,6 +194,7 @@ export const readRoutes: RouteSpec[] = [
     summary: "The incident's timeline report: milestones and durations",
     access: "viewer",
     params: { id: { type: "string", minLength: 1, maxLength: 400 } },
+    response: INCIDENT_REPORT_SCHEMA,
     handler: ({ deps, params }) => {
       const r = incidentReport(deps, params.id!);
       return { incident: r.incident, report: r.json };

@@ -79,5 +79,7 @@ export interface RouteSpec {
   produces?: "application/json" | "text/plain" | "text/markdown";
   /** Status of success: 200 unless said. */
   status?: number;
+  /** The JSON schema of the success answer in the OpenAPI document; any object unless said. */
+  response?: JsonSchema;
   handler: (input: HandlerInput) => unknown;
 }

@@ -32,7 +32,12 @@ export interface TimelineReport {
   incidentId: string;
   zone: string;
   startedAt: number;
-  endedAt: number;
+  /** True until the incident's "closed" milestone. */
+  open: boolean;
+  /** When the incident closed; null while it is open. */
+  endedAt: number | null;
+  /** The latest entry's time, open or closed. */
+  latestAt: number;
   rows: TimelineRow[];
   durations: TimelineDuration[];
 }
@@ -99,29 +104,30 @@ export function buildTimelineReport(entries: readonly TimelineEntry[]): {
     if (from === undefined || to === undefined || to < from) continue;
     durations.push({ ...span, seconds: to - from, text: formatDuration(to - from) });
   }
+  // An incident ends with its "closed" milestone; until then the latest entry is not its end.
+  const closedAt = first.get("closed");
   const json: TimelineReport = {
     incidentId,
     zone: entries[0]!.zone,
     startedAt: start,
-    endedAt: rows[rows.length - 1]!.at,
+    open: closedAt === undefined,
+    endedAt: closedAt ?? null,
+    latestAt: rows[rows.length - 1]!.at,
     rows,
     durations,
   };
   return { json, markdown: toMarkdown(json) };
 }
 
-/** An incident ends with its "closed" milestone; until then the last entry is not its end. */
-const closed = (r: TimelineReport): boolean => r.rows.some((row) => row.milestone === "closed");
-
 function toMarkdown(r: TimelineReport): string {
   const lines = [
     `# Incident ${r.incidentId}`,
     "",
-    closed(r)
+    r.endedAt !== null
       ? `Zone \`${r.zone}\`, from ${isoTime(r.startedAt)} to ${isoTime(r.endedAt)} ` +
         `(${formatDuration(r.endedAt - r.startedAt)}).`
       : `Zone \`${r.zone}\`, from ${isoTime(r.startedAt)}, still open: the latest entry ` +
-        `at ${isoTime(r.endedAt)} (${formatDuration(r.endedAt - r.startedAt)} after the start).`,
+        `at ${isoTime(r.latestAt)} (${formatDuration(r.latestAt - r.startedAt)} after the start).`,
     "",
     "| time (UTC) | after start | milestone | by | what |",
     "|---|---|---|---|---|",

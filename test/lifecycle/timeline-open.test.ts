@@ -1,7 +1,8 @@
 /**
  * An incident still open has no end: its report says so instead of giving
  * the latest entry as the end (an open incident of one entry read
- * "from T to T (0 s)").
+ * "from T to T (0 s)"), in the Markdown and in the JSON (`open: true`,
+ * `endedAt: null`; endedAt was the latest entry's time).
  */
 
 import { describe, expect, it } from "vitest";
@@ -44,5 +45,21 @@ describe("incident report header", () => {
     expect(markdown).toContain(
       "Zone `de.`, from 2026-12-04T05:38:10Z to 2026-12-04T06:38:10Z (1 h).",
     );
+  });
+});
+
+describe("incident report JSON", () => {
+  it("an open incident: open, endedAt null, the latest entry in latestAt", () => {
+    const { json } = buildTimelineReport([entry(0, "first-failure"), entry(125, "widespread")]);
+    expect(json).toMatchObject({ startedAt: T0, open: true, endedAt: null, latestAt: T0 + 125 });
+  });
+
+  it("a closed incident: ended at its closed milestone", () => {
+    const { json } = buildTimelineReport([
+      entry(0, "first-failure"),
+      entry(3000, "recovery-seen"),
+      entry(3600, "closed"),
+    ]);
+    expect(json).toMatchObject({ open: false, endedAt: T0 + 3600, latestAt: T0 + 3600 });
   });
 });
