@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end lab: a signed DNS hierarchy on NSD and four validating
 # resolvers (Unbound, BIND, Knot Resolver, PowerDNS Recursor), all on
-# 127.53.0.0/16, with scripted breaks of the watched TLD. See lab/README.md.
+# 127.53.0.0/16, with scripted breaks of the watched TLD. See docs/lab.md.
 #
 #   lab.sh start | stop | status | flush | heal | addresses | scenarios
 #   lab.sh break SCENARIO [RESOLVER]
