@@ -110,15 +110,19 @@ const COMMANDS: Record<Name, { synopsis: string; what: string; takes: readonly O
 /** What `nta-watch NAME --help` prints. */
 export function operatorUsage(name: Name): string {
   const c = COMMANDS[name];
+  const json = c.synopsis.includes("--json") ? "" : " [--json]";
+  const durations = c.takes.includes("lifetime") || c.takes.includes("expires-in");
   return [
-    `usage: nta-watch ${c.synopsis} [--url URL] [--token-file FILE] [--json]`,
+    `usage: nta-watch ${c.synopsis} [--url URL] [--token-file FILE]${json}`,
     "",
     `  ${c.what}`,
     "",
     "  --url URL          the API of a running serve (NTA_WATCH_URL; default http://127.0.0.1:9753)",
     "  --token-file FILE  the API token (or the token itself in NTA_WATCH_TOKEN)",
     "  --json             the API's answer as JSON",
-    "  DURATION           seconds, or a number with s, m, h or d: 3600, 90m, 6h, 2d",
+    ...(durations
+      ? ["  DURATION           seconds, or a number with s, m, h or d: 3600, 90m, 6h, 2d"]
+      : []),
     "",
     "exit status: 0 done, 1 the API refused or could not be reached, 2 usage error",
   ].join("\n");

@@ -201,5 +201,6 @@ describe("incident", () => {
     const help = io.stdout.at(-1)!;
     expect(help).toMatch(/^usage: nta-watch incident ZONE\|ID \[--markdown \| --json\]/);
     expect(help).toMatch(/Markdown\s+by default/);
+    expect(help.split("\n")[0]!.match(/--json/g)).toHaveLength(1);
   });
 });
