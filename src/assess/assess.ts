@@ -8,13 +8,13 @@
 
 import type { Thresholds } from "../config/thresholds.js";
 import type { Round } from "../probe/observation.js";
-import { canaryKey, fails, isoTime, locallyBogus, validates } from "./classify.js";
+import { canaryKey, isoTime, locallyBogus, validates } from "./classify.js";
 import { assessConfirmed, confirmationsFromRound } from "./confirmed.js";
 import type { LastKnownGood } from "./last-known-good.js";
 import { assessNoSecurityValue } from "./no-security-value.js";
-import type { Assessment, Confirmation, ExpiringSoon, ZoneStatus } from "./types.js";
-import { unreachableSummary } from "./reach.js";
-import { assessWidespread, clockSuspect } from "./widespread.js";
+import type { Assessment, Confirmation, ExpiringSoon, RoundFigures, ZoneStatus } from "./types.js";
+import { uncountedSummary } from "./reach.js";
+import { assessRound, assessWidespread, clockSuspect } from "./widespread.js";
 
 export interface AssessInput {
   zone: string;
@@ -26,11 +26,17 @@ export interface AssessInput {
   now: number;
 }
 
-function statusOf(round: Round | undefined, suspect: boolean): ZoneStatus {
-  if (!round || suspect) return "unknown";
-  const answered = round.observations.filter((o) => o.reachable);
-  if (answered.length === 0) return "unknown";
-  return answered.some(fails) ? "failing" : "healthy";
+/**
+ * Decided from the paths that count, as the widespread precondition counts
+ * them: recursive vantages that answered and whose control zones validate,
+ * and authoritative servers that answered. A vantage left out (its control
+ * zones fail too, or gave no answer) is neither failing nor healthy; with
+ * no path counted the zone is unknown, never failing (RFC 4035 §4.3).
+ */
+function statusOf(f: RoundFigures | undefined, suspect: boolean): ZoneStatus {
+  if (!f || suspect) return "unknown";
+  if (f.vantagesCounted === 0 && f.authoritativesCounted === 0) return "unknown";
+  return f.vantagesFailing.length > 0 || f.authoritativesBad.length > 0 ? "failing" : "healthy";
 }
 
 /**
@@ -117,13 +123,14 @@ export function assessZone(input: AssessInput, t: Thresholds): Assessment {
     }
   }
   const suspect = latest ? clockSuspect(latest) : false;
+  const figures = latest ? assessRound(latest, t) : undefined;
   const fromVantages = latest ? confirmationsFromRound(latest, t) : [];
   const everywhere = validEverywhere(latest);
   const lifetime = suggestLifetime(latest, input.now, t);
   const assessment: Assessment = {
     zone: input.zone,
     at: input.now,
-    status: statusOf(latest, suspect),
+    status: statusOf(figures, suspect),
     widespread: assessWidespread(input.rounds, t),
     confirmed: assessConfirmed(input.zone, [...input.confirmations, ...fromVantages], input.now, t),
     noSecurityValue: assessNoSecurityValue(latest, input.lastKnownGood, t),
@@ -133,9 +140,12 @@ export function assessZone(input: AssessInput, t: Thresholds): Assessment {
     lifetimeNote: lifetime.note,
   };
   if (assessment.status === "unknown") {
-    const note = latest ? unreachableSummary(latest) : "not probed yet";
     assessment.statusNote =
-      note ?? "the local clock looks wrong: signatures fail only on their validity window";
+      !latest || !figures
+        ? "not probed yet"
+        : suspect
+          ? "the local clock looks wrong: signatures fail only on their validity window"
+          : (uncountedSummary(latest, figures) ?? "no path counted");
   }
   if (everywhere.as) assessment.validAs = everywhere.as;
   const soon = expiringSoon(latest, input.now, t);

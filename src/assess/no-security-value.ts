@@ -17,7 +17,10 @@
  *    is served by an authoritative server in this round or held by the last
  *    known good (unpublished-records.ts).
  *
- * A failure of 2, 3 or 4 is tampering evidence: not met, and flagged.
+ * A failure of 2, 3 or 4 is tampering evidence: not met, and flagged. Tests
+ * 2 to 4 need records to compare: when no path with bad data served any
+ * (NXDOMAIN without a proof everywhere, as a network answering in everyone's
+ * place gives), nothing was compared and the precondition is not met.
  *
  * Limitations: whole RRsets of types that change with every re-signing or
  * rollover (SOA, DNSKEY, DS, NSEC, NSEC3, NSEC3PARAM, CDS, CDNSKEY) and name
@@ -99,6 +102,11 @@ function changesEveryRound(o: Observation): boolean {
 
 const NO_RECORDS = "(no records)";
 const NO_RRSIG = "(no RRSIG)";
+
+/** The answer held records (an RRset, or a negative answer's NSEC or NSEC3 proof). */
+function servedRecords(o: Observation): boolean {
+  return o.fingerprints?.rrset !== undefined || (o.fingerprints?.records?.length ?? 0) > 0;
+}
 
 function groups(observations: readonly Observation[], value: (o: Observation) => string) {
   const byValue = new Map<string, string[]>();
@@ -234,6 +242,7 @@ export function assessNoSecurityValue(
   const figures: NoSecurityValueFigures = {
     kinds,
     nonOperatorKinds: (Object.keys(kinds) as ReasonKind[]).filter((k) => !OPERATOR_KINDS.has(k)),
+    canariesCompared: distinct(bogus.filter(servedRecords).map(canaryOf)).length,
     signatureInvalidCanaries: distinct(signatureInvalid.map(canaryOf)).length,
     canariesObserved: distinct(reachable.map(canaryOf)).length,
     ...keyTagFigures(bogus),
@@ -293,6 +302,14 @@ export function assessNoSecurityValue(
       `failure kinds a signing pipeline does not produce: ${figures.nonOperatorKinds.join(", ")}`,
     );
   }
+  if (figures.canariesCompared === 0) {
+    // Same kinds everywhere prove nothing by themselves: a path answering in
+    // everyone's place (an intercepting network) gives that too.
+    return not(
+      "no path with bad data served any record (answers without data, such as NXDOMAIN " +
+        "without a proof): nothing to compare with other paths or the last known good",
+    );
+  }
   // signature-invalid counts only zone-wide: one forged RRset is not a broken signer.
   const invalidShare = figures.signatureInvalidCanaries / Math.max(1, figures.canariesObserved);
   if (signatureInvalid.length > 0 && invalidShare < t.minCanaryShare) {
@@ -316,7 +333,8 @@ export function assessNoSecurityValue(
     evidence: {
       summary:
         `operator-style failure (${kindText})${tags}${collision}; every path with bad data serves ` +
-        `the same RRset bytes; unsigned data matches the last known good on ${known.matched} ` +
+        `the same RRset bytes on each of the ${figures.canariesCompared} canaries compared; ` +
+        `unsigned data matches the last known good on ${known.matched} ` +
         `canaries (${known.unknown} without a record)${publisherNote(figures)}` +
         `${variantsNote(figures)}`,
       figures,

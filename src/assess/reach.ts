@@ -3,11 +3,15 @@
  * authoritative servers answered, and why the others did not. A round in
  * which nothing answered concludes nothing about the zone (RFC 4035 §4.3:
  * indeterminate, never bogus); people must see that it is the watcher's
- * reach that failed, not the zone. Pure: the round is passed in.
+ * reach that failed, not the zone. The same holds for a round in which the
+ * only answers came from vantages the widespread precondition leaves out
+ * (their control zones fail too, or never answered: DESIGN, precondition
+ * 1): those answers say nothing about the zone. Pure: the round is passed in.
  */
 
 import type { Observation, ProbeError, Round } from "../probe/observation.js";
 import { vantageKey } from "./classify.js";
+import type { RoundFigures } from "./types.js";
 
 /** How many of one kind of path answered, and why the others did not. */
 export interface PathReach {
@@ -87,4 +91,39 @@ export function unreachableSummary(round: Round): string | undefined {
     `no vantage reachable (${reasons(r.vantages)}), ` +
     `no authoritative server reachable (${auth})`
   );
+}
+
+/**
+ * In words, for a round in which no path counts: nothing answered (as
+ * `unreachableSummary`), or the vantages that answered are all left out and
+ * no authoritative server answered, e.g. "no vantage counted (8 of 8 fail
+ * the control zones as well, so their answers say nothing about the zone),
+ * no authoritative server reachable (4 of 4 timed out)"; undefined when a
+ * vantage or an authoritative server counts.
+ */
+export function uncountedSummary(round: Round, f: RoundFigures): string | undefined {
+  if (f.vantagesCounted > 0 || f.authoritativesCounted > 0) return undefined;
+  const unreachable = unreachableSummary(round);
+  if (unreachable) return unreachable;
+  const r = reachOf(round);
+  const total = r.vantages.total;
+  const why: string[] = [];
+  if (f.vantagesControlFailed.length > 0) {
+    why.push(
+      `${f.vantagesControlFailed.length} of ${total} fail the control zones as well, ` +
+        `so their answers say nothing about the zone`,
+    );
+  }
+  if (f.vantagesWithoutControl.length > 0) {
+    why.push(
+      `${f.vantagesWithoutControl.length} of ${total} without a control-zone answer ` +
+        `(are control zones configured?)`,
+    );
+  }
+  if (r.vantages.reachable < total) why.push(reasons(r.vantages));
+  const auth =
+    r.authoritatives.total === 0
+      ? "none discovered: the delegation could not be followed"
+      : reasons(r.authoritatives);
+  return `no vantage counted (${why.join("; ")}), no authoritative server reachable (${auth})`;
 }

@@ -100,6 +100,13 @@ export interface NoSecurityValueFigures {
   kinds: Partial<Record<ReasonKind, number>>;
   /** Kinds a signing pipeline does not produce. */
   nonOperatorKinds: ReasonKind[];
+  /**
+   * Canaries on which some path serving bad data served records, so that
+   * what it served could be compared with the other paths and the last known
+   * good; with none, nothing was compared and the precondition is not met
+   * (absent in assessments stored before it was added).
+   */
+  canariesCompared?: number;
   /** For signature-invalid: on how many canaries out of how many. */
   signatureInvalidCanaries: number;
   canariesObserved: number;
@@ -164,11 +171,14 @@ export interface Assessment {
   zone: string;
   at: number;
   /**
-   * healthy: nothing fails in the latest round; failing: something does;
-   * unknown: nothing answered, or the local clock is suspect.
+   * From the paths the latest round counts (recursive vantages whose control
+   * zones validate, authoritative servers that answered): healthy, none of
+   * them fails; failing, one does; unknown, none counts (nothing answered,
+   * or every vantage answering is left out and no authoritative server
+   * answered), or the local clock is suspect.
    */
   status: ZoneStatus;
-  /** Why the status is unknown, in words (no path answered, or the clock). */
+  /** Why the status is unknown, in words (no path answered or counted, or the clock). */
   statusNote?: string;
   widespread: Precondition<WidespreadFigures>;
   confirmed: Precondition<ConfirmedFigures>;

@@ -149,14 +149,18 @@ export function describeRound(f: RoundFigures, t: Thresholds): string {
       `validate these answers with their own clocks; nothing is concluded about the zone`
     );
   }
-  const parts = [
-    `${f.vantagesFailing.length} of ${f.vantagesCounted} reachable vantages fail ` +
-      `(${percent(f.vantageShare)}, ${percent(t.minVantageShare)} required)`,
-    `${f.implementationsFailing.length} of ${f.implementationsCounted.length} implementations ` +
-      `(${f.implementationsFailing.join(", ") || "none"}; ${t.minImplementations} required)`,
-    `${f.canariesFailing.length} of ${f.canariesCounted} canaries ` +
-      `(${percent(f.canaryShare)}, ${percent(t.minCanaryShare)} required)`,
-  ];
+  // With no vantage counted there is no share to give: "0 of 0" would read as a figure.
+  const parts =
+    f.vantagesCounted === 0
+      ? ["no vantage counted, none can fail"]
+      : [
+          `${f.vantagesFailing.length} of ${f.vantagesCounted} reachable vantages fail ` +
+            `(${percent(f.vantageShare)}, ${percent(t.minVantageShare)} required)`,
+          `${f.implementationsFailing.length} of ${f.implementationsCounted.length} implementations ` +
+            `(${f.implementationsFailing.join(", ") || "none"}; ${t.minImplementations} required)`,
+          `${f.canariesFailing.length} of ${f.canariesCounted} canaries ` +
+            `(${percent(f.canaryShare)}, ${percent(t.minCanaryShare)} required)`,
+        ];
   if (f.vantagesFailing.length > 0) parts.push(`failing: ${f.vantagesFailing.join(", ")}`);
   if (f.vantagesUnreachable.length > 0) {
     parts.push(`unreachable, excluded: ${f.vantagesUnreachable.join(", ")}`);

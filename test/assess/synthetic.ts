@@ -182,3 +182,50 @@ export const policyInsecure = (): ProbeSpec => ({
   verdict: insecure("unsupported-algorithm", "algorithm 253 not implemented", { algorithm: 253 }),
   user: { rcode: "NOERROR", ad: false, ede: [{ code: 1 }] },
 });
+
+/**
+ * What something answering in every resolver's place gives (a network that
+ * intercepts DNS): NXDOMAIN, unsigned, so our own validation finds no root
+ * DNSKEY RRset. Pass the round to `withoutRecords`, since such an answer
+ * holds nothing to fingerprint.
+ */
+export const interceptedNxdomain = (): ProbeSpec =>
+  bad("dnskey-missing", { user: { rcode: "NXDOMAIN", ad: false, ede: [] } });
+
+/** Data made up on the path, under signatures that do not verify. */
+export const madeUp = (): ProbeSpec =>
+  bad("signature-invalid", { data: "made-up data", sigs: "made-up signatures" });
+
+/**
+ * Turns the reachable answers of the round (those `which` picks, by default
+ * all) into NXDOMAIN with no NSEC or NSEC3 records.
+ */
+export function withoutRecords(
+  round: Round,
+  which: (o: Observation) => boolean = () => true,
+): Round {
+  for (const o of [...round.observations, ...round.control]) {
+    if (!o.reachable || !which(o)) continue;
+    delete o.fingerprints;
+    delete o.earliestExpiration;
+    o.rawAnswer = { rcode: "NXDOMAIN", server: "192.0.2.53", queries: 1 };
+  }
+  return round;
+}
+
+/**
+ * A round on a network that intercepts DNS: every vantage gets NXDOMAIN for
+ * the watched and the control zones alike, and the delegation could not be
+ * followed, so no authoritative server is known.
+ */
+export function interceptedRound(zone: string, at: number): Round {
+  return withoutRecords(
+    makeRound({
+      zone,
+      at,
+      authoritatives: [],
+      watched: interceptedNxdomain,
+      control: interceptedNxdomain,
+    }),
+  );
+}
