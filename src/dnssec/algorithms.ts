@@ -203,6 +203,19 @@ function cachedKey(spec: AlgorithmSpec, key: Uint8Array): Imported {
 }
 
 /**
+ * The KeyObject of a DNSKEY public key (the RDATA after flags, protocol and
+ * algorithm), the cached one verifySignature uses; undefined when the
+ * algorithm is not supported or the key is malformed or refused (RSA moduli
+ * above 4096 bits, RFC 3110 §2).
+ */
+export function dnskeyKeyObject(algorithm: number, publicKey: Uint8Array): KeyObject | undefined {
+  const spec = byNumber.get(algorithm);
+  if (!spec?.verifier) return undefined;
+  const key = cachedKey(spec, publicKey);
+  return "error" in key ? undefined : key;
+}
+
+/**
  * Verifies `signature` over `data` with a DNSKEY public key (the RDATA after
  * flags, protocol and algorithm).
  */

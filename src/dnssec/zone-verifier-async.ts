@@ -7,84 +7,26 @@
  * is made). At most MAX_IN_FLIGHT checks wait on the pool; past that, tasks
  * are verified on this thread as they come.
  *
- * Keys are imported the way algorithms.ts imports them (JWK from the DNSKEY
- * public key: RFC 3110 §2, RFC 6605 §4, RFC 8080 §3), and only keys that
- * algorithms.ts accepts too. A task this path cannot run, or that does not
+ * Keys are the KeyObjects algorithms.ts makes and caches for verifySignature
+ * (dnskeyKeyObject: RFC 3110 §2, RFC 6605 §4, RFC 8080 §3), so only keys it
+ * accepts are used. A task this path cannot run, or that does not
  * verify, gets verdict 2 and its RRset goes to checkJob, which finds the
  * reason: this path only ever says "verified", so the report stays the one
  * checkJob alone would give.
  */
-import { createPublicKey, verify, type JsonWebKey, type KeyObject } from "node:crypto";
-import { algorithmSpec, verifySignature } from "./algorithms.js";
+import { verify, type KeyObject } from "node:crypto";
+import { algorithmSpec, dnskeyKeyObject, verifySignature } from "./algorithms.js";
 import type { Dnskey } from "./rdata.js";
 import type { JobResult, ZonePlan } from "./zone-verifier.js";
 import { jobResults, prepareSignatures, zoneKeys, type TaskSink } from "./zone-verifier-crypto.js";
-
-const NOTHING = new Uint8Array(0);
 
 /** Verdicts as in zone-verifier-tasks.ts: 0 not yet known, 1 verified, 2 not. */
 const VERIFIED = 1;
 const NOT_VERIFIED = 2;
 
-function b64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64url");
-}
-
-function withoutLeadingZeros(bytes: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < bytes.length - 1 && bytes[i] === 0) i++;
-  return bytes.subarray(i);
-}
-
-/** The JWK of a DNSKEY public key, or undefined when its layout is off. */
-function jwkOf(algorithm: number, key: Uint8Array): JsonWebKey | undefined {
-  const v = algorithmSpec(algorithm)?.verifier;
-  if (!v) return undefined;
-  if (v.family === "rsa") {
-    // RFC 3110 §2: exponent length (1 octet, or 0 then 2 octets), exponent, modulus.
-    if (key.length < 3) return undefined;
-    let expLen = key[0]!;
-    let at = 1;
-    if (expLen === 0) {
-      expLen = (key[1]! << 8) | key[2]!;
-      at = 3;
-    }
-    if (expLen === 0 || at + expLen >= key.length) return undefined;
-    const e = withoutLeadingZeros(key.subarray(at, at + expLen));
-    const n = withoutLeadingZeros(key.subarray(at + expLen));
-    return { kty: "RSA", n: b64url(n), e: b64url(e) };
-  }
-  if (key.length !== v.keyLength) return undefined;
-  if (v.family === "ecdsa") {
-    // RFC 6605 §4: x || y, each half of the key.
-    const half = key.length / 2;
-    return {
-      kty: "EC",
-      crv: v.curve,
-      x: b64url(key.subarray(0, half)),
-      y: b64url(key.subarray(half)),
-    };
-  }
-  // RFC 8080 §3: the raw public key of RFC 8032.
-  return { kty: "OKP", crv: v.curve, x: b64url(key) };
-}
-
 /** The key as a KeyObject, or undefined when algorithms.ts would not use it. */
 export function importZoneKey(key: Dnskey): KeyObject | undefined {
-  // algorithms.ts refuses some keys this import would take (RSA moduli
-  // above 4096 bits): ask it first. An empty signature fails on the
-  // signature, after the key was found usable.
-  const probe = verifySignature(key.algorithm, key.publicKey, NOTHING, NOTHING);
-  if (!probe.ok && (probe.cause === "malformed-key" || probe.cause === "unsupported-algorithm")) {
-    return undefined;
-  }
-  const jwk = jwkOf(key.algorithm, key.publicKey);
-  if (!jwk) return undefined;
-  try {
-    return createPublicKey({ key: jwk, format: "jwk" });
-  } catch {
-    return undefined;
-  }
+  return dnskeyKeyObject(key.algorithm, key.publicKey);
 }
 
 /**

@@ -3,9 +3,22 @@
  * `verify-zone --threads N`. A module of its own, so that verify-zone loads
  * node:worker_threads only when workers are asked for.
  */
-import type { Worker } from "node:worker_threads";
-import { startWorker } from "./zone-verifier-parallel.js";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { cryptoJob, verifyTask, verifyTasks, type SignatureTasks } from "./zone-verifier-tasks.js";
+
+/** Starts the worker module `name` (without extension) beside this one. */
+function startWorker(name: string): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith(".ts")) return new Worker(new URL(`./${name}.js`, self));
+  // Run from TypeScript sources (tests): the worker goes through tsx's require
+  // hook, since Node 20 does not apply module loader hooks in workers.
+  const tsx = createRequire(self).resolve("tsx/cjs/api");
+  const worker = fileURLToPath(new URL(`./${name}.ts`, self));
+  const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(worker)});`;
+  return new Worker(boot, { eval: true });
+}
 
 /**
  * Worker threads for signature tasks, started as early as possible (before

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { nameToText, parseName, ROOT, type Name } from "../../src/dns/name.js";
 import { RrType, typeToText, type Rr } from "../../src/dns/rr.js";
 import { parseZone } from "../../src/dns/zonefile.js";
-import { verifySignature } from "../../src/dnssec/algorithms.js";
+import { dnskeyKeyObject, verifySignature } from "../../src/dnssec/algorithms.js";
 import { parseDnskey, parseRrsig, type Dnskey } from "../../src/dnssec/rdata.js";
 import {
   importZoneKey,
@@ -228,5 +228,15 @@ describe("ThreadPoolVerifier", () => {
     const sink = new ThreadPoolVerifier([big]);
     sink.submit(0, 8, 0, data, new Uint8Array(513));
     expect([...(await sink.verdicts(1))]).toEqual([2]);
+  });
+
+  it("uses the KeyObject algorithms.ts caches for the DNSKEY, found again from a copy of its bytes", () => {
+    const key = importZoneKey(keys[0]!);
+    expect(key).toBe(dnskeyKeyObject(keys[0]!.algorithm, keys[0]!.publicKey));
+    expect(importZoneKey({ ...keys[0]!, publicKey: Uint8Array.from(keys[0]!.publicKey) })).toBe(
+      key,
+    );
+    expect(key?.asymmetricKeyType).toBe("rsa");
+    expect(importZoneKey({ ...keys[0]!, algorithm: 3 })).toBeUndefined();
   });
 });
