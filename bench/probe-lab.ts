@@ -1,8 +1,8 @@
 /**
  * The lab (lab/lab.sh, docs/lab.md) for the probe benchmark: taken under the
- * same machine-wide lock as the end-to-end tests (test/e2e/lab.ts), started
- * if it is not running (and stopped afterwards) or healed and reused if it
- * is, and a configuration written for it: the lab's root server and trust
+ * machine-wide lock of src/demo/lab-lock.ts (the one the end-to-end tests
+ * take too), started if it is not running (and stopped afterwards) or
+ * healed and reused if it is, and a configuration written for it: the lab's root server and trust
  * anchor, its four resolvers as vantages, and its watched TLD with the
  * signed and unsigned delegations as hints, so each round has the five
  * derived canaries (SOA, DNSKEY, the two DS canaries, a random NXDOMAIN).
@@ -10,20 +10,18 @@
  * LAB_NET and LAB_DIR select another lab, as for lab.sh.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { acquireLabLock, lockPath } from "../src/demo/lab-lock.js";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const LAB_SH = path.join(REPO, "lab/lab.sh");
 const LAB_DIR = path.resolve(process.env["LAB_DIR"] ?? path.join(REPO, ".lab"));
 const LAB_NET = process.env["LAB_NET"] ?? "127.53";
-// The lock of test/e2e/lab.ts: one directory per LAB_NET, its owner's pid inside.
-const LOCK = path.join(tmpdir(), `nta-watch-lab-${LAB_NET}.lock`);
-const LOCK_OWNER = path.join(LOCK, "owner");
 const LOCK_WAIT_MS = 15 * 60_000;
 
 async function labSh(...args: string[]): Promise<string> {
@@ -37,42 +35,6 @@ async function labSh(...args: string[]): Promise<string> {
   } catch (error) {
     const failure = error as { stderr?: string; message: string };
     throw new Error(`lab.sh ${args.join(" ")} failed: ${failure.stderr ?? failure.message}`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function acquireLock(): Promise<void> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let said = false; ;) {
-    try {
-      mkdirSync(LOCK);
-      writeFileSync(LOCK_OWNER, String(process.pid));
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    let owner = Number.NaN;
-    try {
-      owner = Number(readFileSync(LOCK_OWNER, "utf8"));
-    } catch {
-      // The owner is between mkdir and writing its pid.
-    }
-    if (Number.isInteger(owner) && !alive(owner)) {
-      rmSync(LOCK, { recursive: true, force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`the lab is in use by process ${owner} (${LOCK})`);
-    if (!said) console.error(`waiting for the lab (in use by process ${owner}, ${LOCK})`);
-    said = true;
-    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
@@ -107,7 +69,10 @@ export function labConfigText(): string {
 export async function withLab<T>(body: (configFile: string) => Promise<T>): Promise<T> {
   if (process.getuid?.() !== 0) throw new Error("the lab needs root (docs/lab.md)");
   mkdirSync(LAB_DIR, { recursive: true });
-  await acquireLock();
+  // The machine-wide lock the end-to-end tests and the demo take too (src/demo/lab-lock.ts).
+  const lock = await acquireLabLock(LAB_NET, LOCK_WAIT_MS, (owner) =>
+    console.error(`waiting for the lab (in use by process ${owner}, ${lockPath(LAB_NET)})`),
+  );
   let startedHere = false;
   const dir = mkdtempSync(path.join(tmpdir(), "nta-watch-bench-"));
   try {
@@ -129,7 +94,7 @@ export async function withLab<T>(body: (configFile: string) => Promise<T>): Prom
       else await labSh("heal");
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      rmSync(LOCK, { recursive: true, force: true });
+      lock.release();
     }
   }
 }
