@@ -1,5 +1,6 @@
 /**
- * The failure scenarios of SCENARIOS.md as sequences of synthetic rounds,
+ * The real TLD incidents nta-watch is built for (.de, .al, .ru, .nz, .se and
+ * others, each described by its block) as sequences of synthetic rounds,
  * driven through the assessment and the state machine. Pure unit tests: the
  * real-resolver versions live with the end-to-end tests.
  */
