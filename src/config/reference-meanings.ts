@@ -33,7 +33,7 @@ export const MEANINGS: Record<string, string> = {
   "zones[].unsignedChild":
     "A delegation below the zone without a DS (its proof of no DS is probed).",
   controlZones:
-    "Zones probed beside each watched zone to tell the zone's break from the vantage's or the watcher's (precondition 1).",
+    "Zones probed beside each watched zone to tell the zone's break from the vantage's or the watcher's (precondition 1). A vantage's answers count only while they validate from it: with none set, no vantage is counted, nothing is proposed, and serve warns at start.",
   probe: "Probe rounds.",
   "probe.interval": "How often each zone is probed; must divide a minute or an hour evenly.",
   "probe.jitter": "Random delay before each round; at most half the interval.",

@@ -136,6 +136,7 @@ export class Service {
       // Alert channels with their secrets first: no API without its alerts.
       const channels = service.observability.startAlerts(store, parts.schedule ?? true);
       service.#log.info({ channels }, "alert channels");
+      service.#warnWithoutControlZones();
       service.#resume(file);
       await service.api.listen({ host: parts.config.api.listen, port: parts.config.api.port });
       if (parts.schedule ?? true) service.#startTimers();
@@ -147,6 +148,22 @@ export class Service {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * A vantage's answers count only while the control zones validate from it
+   * (a failure there is the vantage's or the network's, not the zone's), so
+   * without control zones no vantage is counted: said once at start.
+   */
+  #warnWithoutControlZones(): void {
+    const { controlZones, vantages } = this.#p.config;
+    if (controlZones.length > 0) return;
+    this.#log.warn(
+      { vantages: vantages.length },
+      "no controlZones configured: no vantage's answers are counted, so a break seen only " +
+        "through the vantages is never widespread and nothing is proposed; zone status comes " +
+        "from the authoritative servers alone (set controlZones to one or two other signed zones)",
+    );
   }
 
   /** The watched zones: those configured. */
