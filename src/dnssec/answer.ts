@@ -53,12 +53,14 @@ export interface DenialRecords {
 
 /**
  * The NSEC and NSEC3 records of a section that validate with the zone's keys;
- * a denial proof is built only from those (RFC 4035 §5.4).
+ * a denial proof is built only from those (RFC 4035 §5.4). `validate` checks
+ * each RRset (a round's shared checks pass their own).
  */
 export function validatedDenialRecords(
   section: readonly Rr[],
   keys: TrustedKeys,
   now: number,
+  validate: typeof validateGroup = validateGroup,
 ): DenialRecords {
   const out: DenialRecords = { records: [] };
   for (const group of groupRrsets(section)) {
@@ -66,7 +68,7 @@ export function validatedDenialRecords(
     if (t !== RrType.NSEC && t !== RrType.NSEC3) continue;
     const signer = signerOf(group);
     if (signer && !nameEquals(signer, keys.zone)) continue;
-    const v = validateGroup(group, keys, now);
+    const v = validate(group, keys, now);
     if (v.security === "secure") out.records.push(...recordsOf(group));
     else if (!out.failure) out.failure = verdictOnly(v);
   }

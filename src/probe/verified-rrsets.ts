@@ -19,18 +19,15 @@
  * the DNSKEY step.
  */
 import { createHash, type Hash } from "node:crypto";
-import { groupRrsets, type RrsetGroup } from "../dns/canonical.js";
-import { nameEquals } from "../dns/name.js";
-import { RrType, rrsetRecords, type Rr, type RrSet } from "../dns/rr.js";
+import type { RrsetGroup } from "../dns/canonical.js";
+import { rrsetRecords, type Rr, type RrSet } from "../dns/rr.js";
 import {
-  recordsOf,
-  signerOf,
+  validatedDenialRecords,
   validateGroup,
   type DenialRecords,
   type TrustedKeys,
 } from "../dnssec/answer.js";
 import type { RrsetVerdict } from "../dnssec/rrsig.js";
-import { verdictOnly } from "../dnssec/verdict.js";
 import { trustZoneKeys, type ZoneKeys, type ZoneKeysInput } from "../dnssec/zone-keys.js";
 
 /** Where the RRSIG and DNSKEY of a secure verdict sit among the inputs, -1 when none. */
@@ -150,17 +147,7 @@ export class RoundVerifications {
 
   /** validatedDenialRecords (answer.ts) with each NSEC and NSEC3 RRset checked through validateGroup above. */
   validatedDenialRecords(section: readonly Rr[], keys: TrustedKeys, now: number): DenialRecords {
-    const out: DenialRecords = { records: [] };
-    for (const group of groupRrsets(section)) {
-      const t = group.rrset?.type;
-      if (t !== RrType.NSEC && t !== RrType.NSEC3) continue;
-      const signer = signerOf(group);
-      if (signer && !nameEquals(signer, keys.zone)) continue;
-      const v = this.validateGroup(group, keys, now);
-      if (v.security === "secure") out.records.push(...recordsOf(group));
-      else if (!out.failure) out.failure = verdictOnly(v);
-    }
-    return out;
+    return validatedDenialRecords(section, keys, now, (g, k, n) => this.validateGroup(g, k, n));
   }
 
   /** trustZoneKeys (zone-keys.ts), once per round for the same inputs. */
