@@ -28,6 +28,18 @@ const SECONDS = Number(process.env["BENCH_SECONDS"] ?? 1);
 const repo = (p: string): string => fileURLToPath(new URL(`../${p}`, import.meta.url));
 const ZONE = repo("test/fixtures/zones/root.zone.2017082100");
 const BIN = repo("bin/nta-watch.js");
+/** verify-zone on the root zone at 2017-08-25, as the other tools are run. */
+const verifyZoneArgv = (...extra: string[]): string[] => [
+  execPath,
+  BIN,
+  "verify-zone",
+  ZONE,
+  "--origin",
+  ".",
+  "--at",
+  "20170825000000",
+  ...extra,
+];
 
 const load = (): string =>
   loadavg()
@@ -47,40 +59,9 @@ say(
 say();
 const commands: ZoneCommand[] = [
   { name: "node start-up only (`node -e 0`)", argv: [execPath, "-e", "0"] },
-  {
-    name: "nta-watch verify-zone",
-    argv: [execPath, BIN, "verify-zone", ZONE, "--origin", ".", "--at", "20170825000000"],
-  },
-  {
-    name: "nta-watch verify-zone --threads 0",
-    argv: [
-      execPath,
-      BIN,
-      "verify-zone",
-      ZONE,
-      "--origin",
-      ".",
-      "--at",
-      "20170825000000",
-      "--threads",
-      "0",
-    ],
-  },
-  {
-    name: "nta-watch verify-zone --threads 1",
-    argv: [
-      execPath,
-      BIN,
-      "verify-zone",
-      ZONE,
-      "--origin",
-      ".",
-      "--at",
-      "20170825000000",
-      "--threads",
-      "1",
-    ],
-  },
+  { name: "nta-watch verify-zone", argv: verifyZoneArgv() },
+  { name: "nta-watch verify-zone --threads 0", argv: verifyZoneArgv("--threads", "0") },
+  { name: "nta-watch verify-zone --threads 1", argv: verifyZoneArgv("--threads", "1") },
 ];
 if (available("kzonecheck")) {
   commands.push({
